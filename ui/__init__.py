@@ -1,0 +1,1 @@
+"""PySide6 windows, models and dialogs. Shows and asks; the core decides and stores."""

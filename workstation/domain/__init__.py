@@ -1,0 +1,1 @@
+"""Value types and legal rules: case numbers, identity numbers, money, dates, courts."""
