@@ -1,0 +1,48 @@
+"""Starting the program: the Qt application, the font, the case file, the main window."""
+
+import logging
+import sys
+from pathlib import Path
+
+from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from workstation import __version__
+from workstation.store.casefile import CaseFile
+from workstation.store.errors import CaseFileError
+
+from .fonts import apply_ui_font
+from .main_window import MainWindow
+
+log = logging.getLogger(__name__)
+
+
+def make_app(argv: list[str] | None = None) -> QApplication:
+    app = QApplication.instance() or QApplication(argv or sys.argv[:1])
+    app.setOrganizationName("EnforcementWorkstation")
+    app.setApplicationName("EnforcementWorkstation")
+    app.setApplicationDisplayName("执行干警离线工作站")
+    app.setApplicationVersion(__version__)
+    apply_ui_font(app)
+    return app
+
+
+def settings_for(case_file: Path) -> QSettings:
+    """Window layout is kept beside the case file: each officer's data dir has its own."""
+    return QSettings(str(case_file.with_name("window.ini")), QSettings.Format.IniFormat)
+
+
+def run(case_file: Path) -> int:
+    app = make_app()
+    try:
+        casefile = CaseFile.open(case_file, create=True)
+    except CaseFileError as exc:
+        log.error("cannot open %s: %s", case_file, exc.detail)
+        QMessageBox.critical(None, "无法打开案件数据", exc.message)
+        return 2
+    window = MainWindow(casefile, settings_for(case_file))
+    window.show()
+    try:
+        return app.exec()
+    finally:
+        casefile.close()

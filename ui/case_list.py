@@ -1,0 +1,127 @@
+"""The case list: a table model that fetches rows lazily, a page at a time, as tuples."""
+
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+
+from workstation.domain.case import CLOSING_METHODS
+from workstation.domain.money import format_yuan
+from workstation.store import queries
+from workstation.store.casefile import CaseFile
+
+Index = QModelIndex | QPersistentModelIndex
+
+# (header, column in queries.LIST_COLUMNS, sort key in queries.SORT_COLUMNS)
+COLUMNS = (
+    ("案号", "case_number", "case_number"),
+    ("申请执行人", "applicants", "applicants"),
+    ("被执行人", "debtors", "debtors"),
+    ("承办人", "officer", "officer"),
+    ("立案日期", "filing_date", "filing_date"),
+    ("执行标的（元）", "principal", "principal"),
+    ("状态", "status", "status"),
+)
+_POS = {name: queries.LIST_COLUMNS.index(name) for name in queries.LIST_COLUMNS}
+PAGE = 200
+CASE_ID_ROLE = Qt.ItemDataRole.UserRole
+
+
+def status_text(status: str, method: str | None) -> str:
+    if status == "closed":
+        return CLOSING_METHODS.get(method or "", "已结案")
+    return "执行中"
+
+
+class CaseListModel(QAbstractTableModel):
+    """Rows come from the case file in pages of PAGE as the view scrolls (canFetchMore)."""
+
+    def __init__(self, casefile: CaseFile, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.casefile = casefile
+        self.filter = queries.CaseFilter()
+        self.sort_column = "filing_date"
+        self.descending = True
+        self.rows: list[tuple] = []
+        self.total = 0
+        self.reload()
+
+    # -- loading -----------------------------------------------------------------------------
+    def reload(self) -> None:
+        self.beginResetModel()
+        conn = self.casefile.conn
+        self.total = queries.count_cases(conn, self.filter)
+        self.rows = queries.list_cases(
+            conn, self.filter, sort=self.sort_column, descending=self.descending, limit=PAGE
+        )
+        self.endResetModel()
+
+    def set_filter(self, flt: queries.CaseFilter) -> None:
+        self.filter = flt
+        self.reload()
+
+    def canFetchMore(self, parent: Index = QModelIndex()) -> bool:  # noqa: B008
+        return not parent.isValid() and len(self.rows) < self.total
+
+    def fetchMore(self, parent: Index = QModelIndex()) -> None:  # noqa: B008
+        if parent.isValid() or not self.rows:
+            return
+        after = queries.sort_key(self.rows[-1], self.sort_column)
+        more = queries.list_cases(
+            self.casefile.conn,
+            self.filter,
+            sort=self.sort_column,
+            descending=self.descending,
+            after=after,
+            limit=PAGE,
+        )
+        if not more:
+            self.total = len(self.rows)  # the file changed under us; stop asking
+            return
+        self.beginInsertRows(QModelIndex(), len(self.rows), len(self.rows) + len(more) - 1)
+        self.rows.extend(more)
+        self.endInsertRows()
+
+    # -- the model interface -----------------------------------------------------------------
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return COLUMNS[section][0]
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        row = self.rows[index.row()]
+        name = COLUMNS[index.column()][1]
+        if role == Qt.ItemDataRole.DisplayRole:
+            value = row[_POS[name]]
+            if name == "principal":
+                return format_yuan(value)
+            if name == "status":
+                return status_text(value, row[_POS["closing_method"]])
+            return value
+        if role == CASE_ID_ROLE:
+            return row[_POS["id"]]
+        if role == Qt.ItemDataRole.TextAlignmentRole and name == "principal":
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return None
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        self.sort_column = COLUMNS[column][2]
+        self.descending = order == Qt.SortOrder.DescendingOrder
+        self.reload()
+
+    # -- helpers for the window ---------------------------------------------------------------
+    def case_id(self, row: int) -> str:
+        return self.rows[row][_POS["id"]]
+
+    def row_of(self, case_id: str) -> int | None:
+        for i, row in enumerate(self.rows):
+            if row[_POS["id"]] == case_id:
+                return i
+        return None

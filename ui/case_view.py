@@ -1,0 +1,104 @@
+"""The open case: tabs, of which this issue builds the overview."""
+
+from html import escape
+
+from PySide6.QtWidgets import QLabel, QTabWidget, QTextBrowser, QVBoxLayout, QWidget
+
+from workstation.cases import CaseDetail
+from workstation.domain.case import AUTHORITIES, PARTY_KINDS, PARTY_ROLES, SEXES
+from workstation.domain.money import format_money
+
+from .case_list import status_text
+
+
+def _party_html(p: dict, names: dict[str, str]) -> str:
+    role = PARTY_ROLES[p["role"]]
+    bits: list[str] = []
+    if p["kind"] == "person":
+        bits += [SEXES.get(p["sex"] or "", ""), p["ethnicity"] or ""]
+        if p["birth_date"]:
+            bits.append(f"{p['birth_date']} 出生")
+        if p["id_number"]:
+            bits.append(f"身份证号 {p['id_number']}")
+    else:
+        bits.append(PARTY_KINDS[p["kind"]])
+        if p["credit_code"]:
+            bits.append(f"统一社会信用代码 {p['credit_code']}")
+        if p["legal_representative"]:
+            bits.append(f"法定代表人 {p['legal_representative']}")
+    if p["role"] == "agent":
+        bits.append(f"代理 {names.get(p['represents'] or '', '（未指定）')}")
+        bits.append(AUTHORITIES.get(p["authority"] or "", ""))
+        if p["authority_document"]:
+            bits.append(f"授权委托书：{p['authority_document']}")
+    if p["address"]:
+        bits.append(f"住址 {p['address']}")
+    if p["phone"]:
+        bits.append(f"电话 {p['phone']}")
+    detail = "，".join(escape(b) for b in bits if b)
+    return f"<p><b>{escape(role)}：{escape(p['name'])}</b><br/>{detail}</p>"
+
+
+def overview_html(detail: CaseDetail) -> str:
+    c = detail.case.values
+    names = {p.id: p.values["name"] for p in detail.parties}
+    rows = [
+        ("案号", c["case_number"]),
+        ("承办人", c["officer"] or "（未填）"),
+        ("立案日期", c["filing_date"]),
+        ("状态", status_text(c["status"], c["closing_method"])
+         + (f"（结案日期 {c['closing_date']}）" if c["closing_date"] else "")),
+        ("案由", c["cause"] or "（未填）"),
+        ("执行依据", " ".join(x for x in (c["basis_court"], c["basis_number"], c["basis_kind"]) if x)
+         or "（未填）"),
+        ("生效日期", c["basis_effective_date"] or "（未填）"),
+        ("本金", format_money(c["principal"])),
+        ("利息", format_money(c["interest"]) + (f"（{c['interest_terms']}）" if c["interest_terms"] else "")),
+        ("执行费", format_money(c["enforcement_fee"])),
+    ]
+    table = "".join(
+        f"<tr><td style='color:#555;padding-right:12px'>{escape(k)}</td><td>{escape(v)}</td></tr>"
+        for k, v in rows
+    )
+    warnings = "".join(f"<p style='color:#b26a00'>⚠ {escape(w)}</p>" for w in detail.warnings)
+    parties = "".join(
+        _party_html(p.values, names)
+        for role in ("applicant", "debtor", "agent")
+        for p in detail.of_role(role)
+    )
+    notes = (
+        f"<h3>备注</h3><p>{escape(c['notes']).replace(chr(10), '<br/>')}</p>" if c["notes"] else ""
+    )
+    return (
+        f"{warnings}<h3>当事人</h3>{parties}<h3>案件信息</h3><table>{table}</table>{notes}"
+    )
+
+
+class CaseView(QWidget):
+    """Shows one case; the window tells it which (`show_case`), it asks nothing of the store."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.title = QLabel("请在左侧选择案件")
+        self.title.setObjectName("caseTitle")
+        self.title.setStyleSheet("font-size: 15pt; font-weight: bold; padding: 4px;")
+        self.tabs = QTabWidget()
+        self.overview = QTextBrowser()
+        self.overview.setOpenExternalLinks(False)
+        self.tabs.addTab(self.overview, "概况")
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.title)
+        layout.addWidget(self.tabs)
+        self.detail: CaseDetail | None = None
+        self.tabs.setVisible(False)
+
+    def show_case(self, detail: CaseDetail | None) -> None:
+        self.detail = detail
+        if detail is None:
+            self.title.setText("请在左侧选择案件")
+            self.tabs.setVisible(False)
+            return
+        c = detail.case.values
+        self.title.setText(f"{c['case_number']}　{status_text(c['status'], c['closing_method'])}")
+        self.overview.setHtml(overview_html(detail))
+        self.tabs.setVisible(True)

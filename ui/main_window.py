@@ -1,0 +1,241 @@
+"""The main window: the case list (search, filters, counts) beside the open case."""
+
+import logging
+from datetime import date
+
+from PySide6.QtCore import QByteArray, QItemSelection, QSettings, Qt, QTimer
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMainWindow,
+    QMessageBox,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from workstation.cases import load_case
+from workstation.domain.courts import CourtTable, load_courts
+from workstation.store import queries
+from workstation.store.casefile import CaseFile
+
+from .case_dialog import CaseDialog
+from .case_list import CASE_ID_ROLE, CaseListModel
+from .case_view import CaseView
+
+log = logging.getLogger(__name__)
+SEARCH_DELAY_MS = 120
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, casefile: CaseFile, settings: QSettings | None = None,
+                 today: date | None = None) -> None:
+        super().__init__()
+        self.casefile = casefile
+        self.settings = settings or QSettings()
+        self.today = today
+        self.courts: CourtTable = load_courts()
+        self.setWindowTitle("执行干警离线工作站")
+
+        self.search = QLineEdit()
+        self.search.setPlaceholderText("搜索：案号、当事人、身份证号、电话、地址、备注")
+        self.search.setClearButtonEnabled(True)
+        self.status_filter = QComboBox()
+        for text, code in (("全部状态", ""), ("执行中", "open"), ("已结案", "closed")):
+            self.status_filter.addItem(text, code)
+        self.officer_filter = QComboBox()
+        self.over_year = QCheckBox("立案超过一年未结")
+        self.count_label = QLabel()
+
+        self.model = CaseListModel(casefile)
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setSortingEnabled(True)
+        self.table.horizontalHeader().setSortIndicator(4, Qt.SortOrder.DescendingOrder)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().setVisible(False)
+        self.table.verticalHeader().setDefaultSectionSize(26)
+        self.table.setAlternatingRowColors(True)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        for col, width in enumerate((190, 150, 150, 70, 90, 120, 120)):
+            self.table.setColumnWidth(col, width)
+        header.setStretchLastSection(True)
+
+        filters = QHBoxLayout()
+        filters.addWidget(self.status_filter)
+        filters.addWidget(self.officer_filter)
+        filters.addWidget(self.over_year)
+        filters.addStretch()
+        filters.addWidget(self.count_label)
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(6, 6, 0, 6)
+        left_layout.addWidget(self.search)
+        left_layout.addLayout(filters)
+        left_layout.addWidget(self.table)
+
+        self.case_view = CaseView()
+        self.splitter = QSplitter()
+        self.splitter.addWidget(left)
+        self.splitter.addWidget(self.case_view)
+        self.splitter.setStretchFactor(0, 3)
+        self.splitter.setStretchFactor(1, 2)
+        self.setCentralWidget(self.splitter)
+
+        self.unsynced_label = QLabel()
+        self.file_label = QLabel(str(casefile.path))
+        self.file_label.setStyleSheet("color: #666;")
+        self.statusBar().addWidget(self.unsynced_label)
+        self.statusBar().addPermanentWidget(self.file_label)
+
+        self._build_actions()
+        self._search_timer = QTimer(self)
+        self._search_timer.setSingleShot(True)
+        self._search_timer.setInterval(SEARCH_DELAY_MS)
+        self._search_timer.timeout.connect(self.apply_filter)
+        self.search.textChanged.connect(self._search_timer.start)
+        self.status_filter.currentIndexChanged.connect(self.apply_filter)
+        self.officer_filter.currentIndexChanged.connect(self.apply_filter)
+        self.over_year.toggled.connect(self.apply_filter)
+        self.table.selectionModel().selectionChanged.connect(self._selection_changed)
+        self.table.doubleClicked.connect(lambda _i: self.edit_case())
+
+        self._fill_officers()
+        self._refresh_counts()
+        self.resize(1280, 800)
+        self._restore_layout()
+
+    # -- actions -------------------------------------------------------------------------------
+    def _build_actions(self) -> None:
+        toolbar = self.addToolBar("案件")
+        toolbar.setObjectName("caseToolbar")
+        toolbar.setMovable(False)
+        self.new_action = QAction("新建案件", self)
+        self.new_action.setShortcut(QKeySequence.StandardKey.New)
+        self.new_action.triggered.connect(self.new_case)
+        self.edit_action = QAction("修改案件", self)
+        self.edit_action.setShortcut(QKeySequence("Ctrl+E"))
+        self.edit_action.triggered.connect(self.edit_case)
+        self.edit_action.setEnabled(False)
+        find = QAction("搜索", self)
+        find.setShortcut(QKeySequence.StandardKey.Find)
+        find.triggered.connect(lambda: (self.search.setFocus(), self.search.selectAll()))
+        self.addAction(find)
+        toolbar.addAction(self.new_action)
+        toolbar.addAction(self.edit_action)
+
+    def _fill_officers(self) -> None:
+        current = self.officer_filter.currentData()
+        self.officer_filter.blockSignals(True)
+        self.officer_filter.clear()
+        self.officer_filter.addItem("全部承办人", "")
+        for name in queries.officers(self.casefile.conn):
+            self.officer_filter.addItem(name, name)
+        self.officer_filter.setCurrentIndex(max(self.officer_filter.findData(current), 0))
+        self.officer_filter.blockSignals(False)
+
+    def current_filter(self) -> queries.CaseFilter:
+        return queries.CaseFilter(
+            text=self.search.text(),
+            status=self.status_filter.currentData() or None,
+            officer=self.officer_filter.currentData() or None,
+            open_over_one_year=self.over_year.isChecked(),
+            today=self.today,
+        )
+
+    def apply_filter(self) -> None:
+        self._search_timer.stop()
+        selected = self.selected_case_id()
+        self.model.set_filter(self.current_filter())
+        self._refresh_counts()
+        if selected is not None:
+            self.select_case(selected, scroll=False)
+
+    def _refresh_counts(self) -> None:
+        self.count_label.setText(f"共 {self.model.total} 件")
+        unsynced = self.casefile.unsynced_count()
+        self.unsynced_label.setText(f"未同步的修改：{unsynced} 条")
+
+    # -- selection -------------------------------------------------------------------------
+    def selected_case_id(self) -> str | None:
+        rows = self.table.selectionModel().selectedRows()
+        return rows[0].data(CASE_ID_ROLE) if rows else None
+
+    def select_case(self, case_id: str, scroll: bool = True) -> bool:
+        row = self.model.row_of(case_id)
+        if row is None:
+            return False
+        self.table.selectRow(row)
+        if scroll:
+            self.table.scrollTo(self.model.index(row, 0))
+        return True
+
+    def _selection_changed(self, _sel: QItemSelection, _desel: QItemSelection) -> None:
+        case_id = self.selected_case_id()
+        self.edit_action.setEnabled(case_id is not None)
+        self.show_case(case_id)
+
+    def show_case(self, case_id: str | None) -> None:
+        detail = load_case(self.casefile, case_id, self.courts) if case_id else None
+        self.case_view.show_case(detail)
+
+    # -- editing -------------------------------------------------------------------------------
+    def new_case(self) -> None:
+        dialog = CaseDialog(self.casefile, None, self)
+        if dialog.exec() == CaseDialog.DialogCode.Accepted and dialog.case_id:
+            self._after_save(dialog.case_id)
+
+    def edit_case(self) -> None:
+        case_id = self.selected_case_id()
+        if case_id is None:
+            return
+        detail = load_case(self.casefile, case_id, self.courts)
+        if detail is None:
+            QMessageBox.warning(self, "案件不存在", "这件案件已不在案件数据中。")
+            return
+        dialog = CaseDialog(self.casefile, detail, self)
+        if dialog.exec() == CaseDialog.DialogCode.Accepted:
+            self._after_save(case_id)
+
+    def _after_save(self, case_id: str) -> None:
+        self._fill_officers()
+        self.model.set_filter(self.current_filter())
+        self._refresh_counts()
+        if not self.select_case(case_id):
+            self.show_case(case_id)
+
+    # -- layout memory ------------------------------------------------------------------------
+    def _restore_layout(self) -> None:
+        geometry = self.settings.value("main/geometry")
+        if isinstance(geometry, QByteArray):
+            self.restoreGeometry(geometry)
+        state = self.settings.value("main/state")
+        if isinstance(state, QByteArray):
+            self.restoreState(state)
+        splitter = self.settings.value("main/splitter")
+        if isinstance(splitter, QByteArray):
+            self.splitter.restoreState(splitter)
+        columns = self.settings.value("main/columns")
+        if isinstance(columns, QByteArray):
+            self.table.horizontalHeader().restoreState(columns)
+
+    def save_layout(self) -> None:
+        self.settings.setValue("main/geometry", self.saveGeometry())
+        self.settings.setValue("main/state", self.saveState())
+        self.settings.setValue("main/splitter", self.splitter.saveState())
+        self.settings.setValue("main/columns", self.table.horizontalHeader().saveState())
+        self.settings.sync()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.save_layout()
+        super().closeEvent(event)

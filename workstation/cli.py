@@ -1,0 +1,232 @@
+"""`workstation ...`: the command line. With no command it starts the program's window.
+
+A thin layer over the core: parse arguments, call the core, print. Errors the officer can fix
+go to stderr in Chinese with exit status 2; the precise reason goes to the log.
+"""
+
+import argparse
+import json
+import logging
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from .domain.case import CASE_STATUSES, CLOSING_METHODS, PARTY_KINDS, PARTY_ROLES, SEXES
+from .domain.case_number import CaseNumber
+from .domain.errors import InvalidValue
+from .domain.money import format_money
+from .paths import case_file_path
+from .store import queries
+from .store.casefile import CaseFile
+from .store.errors import CaseFileError, CaseFileMissing
+
+log = logging.getLogger("workstation.cli")
+
+EXIT_USER_ERROR = 2
+
+
+class UserError(Exception):
+    """An error the person at the keyboard can fix; its text is Chinese."""
+
+
+def _open_readonly(args: argparse.Namespace) -> CaseFile:
+    path = case_file_path(args.data_dir)
+    try:
+        return CaseFile.open(path, readonly=True)
+    except CaseFileMissing:
+        raise UserError(
+            f"数据目录中还没有案件数据（{path}）。请先在程序中新建案件，"
+            "或运行 workstation demo 生成演示数据。"
+        ) from None
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from .demo import fill_demo
+
+    path = case_file_path(args.data_dir)
+    if args.cases < 1:
+        raise UserError("--cases 须为正整数。")
+    if path.exists() and not args.replace:
+        with CaseFile.open(path, readonly=True) as cf:
+            existing = queries.count_cases(cf.conn)
+        if existing:
+            raise UserError(
+                f"数据目录中已有 {existing} 件案件（{path}），为免混入演示数据，未作任何改动。"
+                "请用 --data-dir 指定一个新目录，或加 --replace 删除原数据后重新生成。"
+            )
+    if path.exists() and args.replace:
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+    started = time.perf_counter()
+    with CaseFile.open(path, create=True, officer=args.officer) as cf:
+        changes = fill_demo(cf, args.cases, seed=args.seed)
+        total = queries.count_cases(cf.conn)
+    elapsed = time.perf_counter() - started
+    print(f"已生成演示数据：{total} 件案件，{changes} 条变更记录，用时 {elapsed:.1f} 秒。")
+    print(f"案件数据文件：{path}")
+    return 0
+
+
+STATUS_TEXT = {**CASE_STATUSES}
+
+
+def _status_text(status: str, method: str | None) -> str:
+    if status == "closed" and method:
+        return f"已结案（{CLOSING_METHODS[method]}）"
+    return STATUS_TEXT.get(status, status)
+
+
+def cmd_search(args: argparse.Namespace) -> int:
+    with _open_readonly(args) as cf:
+        flt = queries.CaseFilter(text=args.text)
+        rows = queries.list_cases(cf.conn, flt, limit=args.limit)
+        total = queries.count_cases(cf.conn, flt)
+    cols = queries.LIST_COLUMNS
+    found = [dict(zip(cols, r, strict=True)) for r in rows]
+    if args.json:
+        for row in found:
+            row.pop("n")
+        print(json.dumps({"total": total, "cases": found}, ensure_ascii=False, indent=2))
+        return 0 if found else 1
+    if not found:
+        print(f"没有找到与“{args.text}”相符的案件。", file=sys.stderr)
+        return 1
+    for row in found:
+        print(
+            f"{row['case_number']}\t{row['applicants']}\t{row['debtors']}\t{row['officer']}\t"
+            f"{row['filing_date']}\t{_status_text(row['status'], row['closing_method'])}"
+        )
+    print(f"共 {total} 件" + (f"，显示前 {len(found)} 件" if total > len(found) else ""))
+    return 0
+
+
+def _case_number(text: str) -> str:
+    try:
+        return str(CaseNumber.parse(text))
+    except InvalidValue as exc:
+        raise UserError(exc.message) from None
+
+
+def case_as_dict(cf: CaseFile, case_id: str) -> dict[str, Any]:
+    from .cases import load_case
+
+    detail = load_case(cf, case_id)
+    assert detail is not None
+    return {
+        "id": case_id,
+        **detail.case.values,
+        "parties": [{"id": p.id, **p.values} for p in detail.parties],
+        "warnings": detail.warnings,
+    }
+
+
+def cmd_show(args: argparse.Namespace) -> int:
+    number = _case_number(args.case_number)
+    with _open_readonly(args) as cf:
+        case_id = queries.find_case_id(cf.conn, number)
+        if case_id is None:
+            raise UserError(f"没有找到案号为{number}的案件。")
+        data = case_as_dict(cf, case_id)
+    if args.json:
+        print(json.dumps(data, ensure_ascii=False, indent=2))
+        return 0
+    lines = [
+        f"案号：{data['case_number']}",
+        f"承办人：{data['officer']}",
+        f"立案日期：{data['filing_date']}",
+        f"案由：{data['cause']}",
+        f"执行依据：{data['basis_number']} {data['basis_kind']}（生效日期 "
+        f"{data['basis_effective_date'] or '未填'}）",
+        f"执行标的：本金 {format_money(data['principal'])}，利息 {format_money(data['interest'])}"
+        f"{('（' + data['interest_terms'] + '）') if data['interest_terms'] else ''}，"
+        f"执行费 {format_money(data['enforcement_fee'])}",
+        f"状态：{_status_text(data['status'], data['closing_method'])}"
+        + (f"，结案日期 {data['closing_date']}" if data["closing_date"] else ""),
+    ]
+    for p in data["parties"]:
+        role = PARTY_ROLES[p["role"]]
+        if p["kind"] == "person":
+            extra = "，".join(
+                x
+                for x in (
+                    SEXES.get(p["sex"] or "", ""),
+                    p["ethnicity"],
+                    p["birth_date"] and f"{p['birth_date']}出生",
+                    p["id_number"] and f"身份证号{p['id_number']}",
+                    p["address"] and f"住{p['address']}",
+                    p["phone"] and f"电话{p['phone']}",
+                )
+                if x
+            )
+        else:
+            extra = "，".join(
+                x
+                for x in (
+                    PARTY_KINDS[p["kind"]],
+                    p["credit_code"] and f"统一社会信用代码{p['credit_code']}",
+                    p["address"] and f"住所地{p['address']}",
+                    p["legal_representative"] and f"法定代表人{p['legal_representative']}",
+                )
+                if x
+            )
+        lines.append(f"{role}：{p['name']}" + (f"，{extra}" if extra else ""))
+    if data["notes"]:
+        lines.append(f"备注：{data['notes']}")
+    lines.extend(f"提示：{w}" for w in data["warnings"])
+    print("\n".join(lines))
+    return 0
+
+
+def cmd_gui(args: argparse.Namespace) -> int:
+    from ui.app import run  # the one place the core reaches into the UI: starting it
+
+    return run(case_file_path(args.data_dir))
+
+
+def build_parser() -> argparse.ArgumentParser:
+    data_dir_help = "数据目录（默认：环境变量 WORKSTATION_DATA_DIR，或系统的用户数据目录）"
+    parser = argparse.ArgumentParser(prog="workstation", description="执行干警离线工作站")
+    parser.add_argument("--data-dir", metavar="DIR", help=data_dir_help)
+    # Also accepted after the command; SUPPRESS keeps a value given before it.
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--data-dir", metavar="DIR", default=argparse.SUPPRESS, help=data_dir_help)
+    parser.set_defaults(func=cmd_gui)
+    sub = parser.add_subparsers(title="命令", metavar="COMMAND")
+    p = sub.add_parser("gui", parents=[common], help="打开程序窗口（默认）")
+    p.set_defaults(func=cmd_gui)
+    p = sub.add_parser("demo", parents=[common], help="生成演示案件数据")
+    p.add_argument("--cases", type=int, default=2000, help="案件数（默认 2000）")
+    p.add_argument("--seed", type=int, default=1, help="随机种子：同一种子生成同样的数据")
+    p.add_argument("--officer", default="张伟", help="本机登录的承办人姓名")
+    p.add_argument("--replace", action="store_true", help="删除数据目录中原有的案件数据后重新生成")
+    p.set_defaults(func=cmd_demo)
+    p = sub.add_parser("search", parents=[common], help="搜索案件（案号、当事人、证件号、电话、地址、备注）")
+    p.add_argument("text")
+    p.add_argument("--json", action="store_true", help="以 JSON 输出")
+    p.add_argument("--limit", type=int, default=50)
+    p.set_defaults(func=cmd_search)
+    p = sub.add_parser("show", parents=[common], help="显示一件案件")
+    p.add_argument("case_number")
+    p.add_argument("--json", action="store_true", help="以 JSON 输出")
+    p.set_defaults(func=cmd_show)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except UserError as exc:
+        print(f"错误：{exc}", file=sys.stderr)
+        return EXIT_USER_ERROR
+    except CaseFileError as exc:
+        log.info("%s", exc.detail)
+        print(f"错误：{exc.message}", file=sys.stderr)
+        return EXIT_USER_ERROR
+
+
+if __name__ == "__main__":
+    sys.exit(main())

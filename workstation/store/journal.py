@@ -1,0 +1,191 @@
+"""The change journal: the only way state tables change.
+
+`apply_changes` writes, for each change, the state row and one journal row, inside the caller's
+transaction. Local edits, pulled server changes and a replay of the journal all go through it,
+which is what makes the journal a complete audit trail and a sync feed.
+"""
+
+import json
+import sqlite3
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from typing import Any
+
+from .errors import ChangeRefused
+from .records import DATE, ENUM, FLAG, MONEY, REF, RecordType, record_type
+
+
+@dataclass(frozen=True)
+class Change:
+    """One journaled change to one record: the fields it sets and the versions they had before."""
+
+    change_id: str
+    record_type: str
+    record_id: str
+    fields: dict[str, Any]
+    base: dict[str, str | None]
+    officer: str
+    device: str
+    at: str  # UTC, ISO 8601 with Z
+    origin: str = "local"  # "local": made here; "server": pulled from the central server
+    server_seq: int | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "change_id": self.change_id,
+            "record_type": self.record_type,
+            "record_id": self.record_id,
+            "fields": self.fields,
+            "base": self.base,
+            "officer": self.officer,
+            "device": self.device,
+            "at": self.at,
+        }
+
+
+@dataclass
+class Applied:
+    """What one `apply_changes` call did: the records touched, per case, for the views to redraw."""
+
+    changes: list[Change] = field(default_factory=list)
+    case_ids: set[str] = field(default_factory=set)
+
+
+def utc_now() -> str:
+    return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def _check_value(rt: RecordType, name: str, value: Any) -> Any:
+    """Structure only (types, enums, ISO dates); the domain has already checked meaning."""
+    f = rt.by_name.get(name)
+    if f is None or name in ("id", "n"):
+        raise ChangeRefused(f"记录类型“{rt.name}”没有字段“{name}”。", f"unknown field {rt.name}.{name}")
+    if value is None:
+        return None
+    bad = False
+    if f.kind == MONEY:
+        bad = type(value) is not int or value < 0
+    elif f.kind == FLAG:
+        bad = value not in (0, 1) or type(value) is not int
+    elif f.kind == DATE:
+        try:
+            bad = date.fromisoformat(value).isoformat() != value
+        except (TypeError, ValueError):
+            bad = True
+    elif f.kind == ENUM:
+        bad = value not in f.choices
+    elif f.kind == REF:
+        bad = not isinstance(value, str) or not value
+    else:
+        bad = not isinstance(value, str)
+    if bad:
+        raise ChangeRefused(
+            f"字段“{name}”的值不合规定，未保存。", f"bad value for {rt.name}.{name}: {value!r}"
+        )
+    return value
+
+
+def field_versions(row: dict[str, Any]) -> dict[str, str]:
+    """The version (the id of the change that last set it) of every field of a state row."""
+    versions = json.loads(row["_versions"])
+    rt_fields = [k for k in row if k not in ("n", "id", "_origin", "_versions")]
+    return {k: versions.get(k, row["_origin"]) for k in rt_fields}
+
+
+def _current(conn: sqlite3.Connection, rt: RecordType, record_id: str) -> dict[str, Any] | None:
+    cur = conn.execute(f"SELECT * FROM {rt.table} WHERE id = ?", (record_id,))
+    row = cur.fetchone()
+    if row is None:
+        return None
+    return dict(zip([d[0] for d in cur.description], row, strict=True))
+
+
+def apply_changes(
+    conn: sqlite3.Connection, changes: Iterable[Change], *, check_base: bool = True
+) -> Applied:
+    """Apply changes inside the caller's transaction: state row and journal row for each.
+
+    With `check_base`, a change whose base versions differ from the fields' current versions is
+    refused (someone else changed the field since the officer saw it). Replay and pulled server
+    changes, which the server has already ordered, pass `check_base=False`.
+    """
+    result = Applied()
+    for ch in changes:
+        rt = record_type(ch.record_type)
+        values = {k: _check_value(rt, k, v) for k, v in ch.fields.items()}
+        row = _current(conn, rt, ch.record_id)
+        if row is None:
+            missing = [k for k in rt.required if values.get(k) in (None, "")]
+            if missing:
+                raise ChangeRefused(
+                    "缺少必填项，未保存。", f"new {rt.name} {ch.record_id} lacks {missing}"
+                )
+            full = {f.name: f.default for f in rt.fields} | values
+            if rt.case_ref and not conn.execute(
+                "SELECT 1 FROM cases WHERE id = ?", (full[rt.case_ref],)
+            ).fetchone():
+                raise ChangeRefused(
+                    "所属案件不存在，未保存。", f"{rt.name} {ch.record_id}: no case {full[rt.case_ref]}"
+                )
+            cols = ["id", *full, "_origin"]
+            conn.execute(
+                f"INSERT INTO {rt.table} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
+                [ch.record_id, *full.values(), ch.change_id],
+            )
+            case_id = ch.record_id if rt.case_ref is None else full[rt.case_ref]
+        else:
+            versions = json.loads(row["_versions"])
+            if check_base:
+                stale = [
+                    k for k in values if ch.base.get(k) != versions.get(k, row["_origin"])
+                ]
+                if stale:
+                    raise ChangeRefused(
+                        "这条记录在您编辑期间已被修改（例如刚同步了别处的修改），未保存。"
+                        "请重新打开记录，核对后再修改。",
+                        f"stale base for {rt.name} {ch.record_id} fields {stale}",
+                    )
+            if values:
+                versions.update({k: ch.change_id for k in values})
+                sets = ", ".join(f"{k} = ?" for k in values)
+                conn.execute(
+                    f"UPDATE {rt.table} SET {sets}, _versions = ? WHERE id = ?",
+                    [*values.values(), json.dumps(versions, sort_keys=True), ch.record_id],
+                )
+            case_id = ch.record_id if rt.case_ref is None else row[rt.case_ref]
+            if rt.case_ref is not None and rt.case_ref in values:
+                result.case_ids.add(values[rt.case_ref])
+        conn.execute(
+            """INSERT INTO journal (change_id, record_type, record_id, fields, base, officer,
+                                    device, at, origin, server_seq)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+            (
+                ch.change_id,
+                ch.record_type,
+                ch.record_id,
+                json.dumps(values, ensure_ascii=False, sort_keys=True),
+                json.dumps(ch.base, sort_keys=True),
+                ch.officer,
+                ch.device,
+                ch.at,
+                ch.origin,
+                ch.server_seq,
+            ),
+        )
+        result.changes.append(ch)
+        result.case_ids.add(case_id)
+    return result
+
+
+def journal_changes(conn: sqlite3.Connection, after_seq: int = 0) -> Iterable[Change]:
+    """The journal in the order it was applied, as Change objects."""
+    cur = conn.execute(
+        """SELECT change_id, record_type, record_id, fields, base, officer, device, at, origin,
+                  server_seq FROM journal WHERE seq > ? ORDER BY seq""",
+        (after_seq,),
+    )
+    for cid, rtype, rid, fields, base, officer, device, at, origin, sseq in cur:
+        yield Change(
+            cid, rtype, rid, json.loads(fields), json.loads(base), officer, device, at, origin, sseq
+        )

@@ -1,0 +1,71 @@
+"""One writer per case file: an OS lock on `<file>.lock`, released by the OS if the process dies."""
+
+import os
+import socket
+import sys
+from pathlib import Path
+
+from .errors import AlreadyOpen
+
+if sys.platform == "win32":  # pragma: no cover - exercised on Windows builds
+    import msvcrt
+
+    def _try_lock(fd: int) -> bool:
+        try:
+            msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
+            return True
+        except OSError:
+            return False
+
+    def _unlock(fd: int) -> None:
+        os.lseek(fd, 0, os.SEEK_SET)
+        msvcrt.locking(fd, msvcrt.LK_UNLCK, 1)
+
+else:
+    import fcntl
+
+    def _try_lock(fd: int) -> bool:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return True
+        except OSError:
+            return False
+
+    def _unlock(fd: int) -> None:
+        fcntl.flock(fd, fcntl.LOCK_UN)
+
+
+class CaseFileLock:
+    """Held for as long as a program instance has the case file open for writing."""
+
+    def __init__(self, case_file: Path) -> None:
+        self.path = case_file.with_name(case_file.name + ".lock")
+        self._fd: int | None = None
+
+    def acquire(self) -> None:
+        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
+        if not _try_lock(fd):
+            try:
+                holder = os.read(fd, 200).decode("utf-8", "replace").strip() or "未知进程"
+            except OSError:  # Windows refuses to read a locked region
+                holder = "未知进程"
+            os.close(fd)
+            raise AlreadyOpen(
+                "这份案件数据已在另一个工作站程序中打开（"
+                f"{holder}）。同一份数据同一时间只能由一个程序打开："
+                "请切换到已打开的窗口，或先关闭它再重试。",
+                f"lock {self.path} held by {holder}",
+            )
+        os.ftruncate(fd, 0)
+        os.lseek(fd, 0, os.SEEK_SET)
+        os.write(fd, f"进程 {os.getpid()}，计算机 {socket.gethostname()}".encode())
+        os.fsync(fd)
+        self._fd = fd
+
+    def release(self) -> None:
+        if self._fd is not None:
+            try:
+                _unlock(self._fd)
+            finally:
+                os.close(self._fd)
+                self._fd = None

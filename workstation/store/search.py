@@ -1,0 +1,82 @@
+"""Full-text search over cases: derived from the state tables, never journaled or synced.
+
+Two FTS5 tables, because SQLite's trigram tokenizer only matches 3+ characters and Chinese
+names are often two (王五). See shared/measured-floors.md for why these and not LIKE scans.
+- case_search (trigram): any 3+ character fragment of case numbers, names, ID and phone numbers,
+  credit codes, addresses and notes;
+- case_bigrams (unicode61 over space-separated character pairs): 1 and 2 character fragments of
+  names and case numbers.
+"""
+
+import sqlite3
+import unicodedata
+from collections.abc import Iterable
+
+from ..domain.case_number import normalize_fragment
+
+
+def _bigrams(text: str) -> list[str]:
+    letters = [c for c in normalize_fragment(text) if unicodedata.category(c)[0] in "LN"]
+    return ["".join(letters[i : i + 2]) for i in range(len(letters) - 1)]
+
+
+def index_cases(conn: sqlite3.Connection, case_ids: Iterable[str]) -> None:
+    """Bring the search tables up to date for these cases (inside the caller's transaction)."""
+    for case_id in case_ids:
+        case = conn.execute(
+            "SELECT n, case_number, basis_number, notes, deleted FROM cases WHERE id = ?",
+            (case_id,),
+        ).fetchone()
+        if case is None:
+            continue
+        n, case_number, basis_number, notes, deleted = case
+        for table in ("case_search", "case_bigrams"):
+            conn.execute(f"DELETE FROM {table} WHERE rowid = ?", (n,))
+        conn.execute("DELETE FROM case_index WHERE n = ?", (n,))
+        if deleted:
+            continue
+        parties = conn.execute(
+            """SELECT role, name, id_number, phone, address, credit_code, legal_representative
+               FROM parties WHERE case_id = ? AND deleted = 0 ORDER BY n""",
+            (case_id,),
+        ).fetchall()
+        texts = [case_number, basis_number, notes]
+        names = [case_number]
+        for _role, name, *rest in parties:
+            texts.append(name)
+            texts.extend(rest)
+            names.append(name)
+        body = "\n".join(normalize_fragment(t) for t in texts if t)
+        conn.execute("INSERT INTO case_search(rowid, body) VALUES (?, ?)", (n, body))
+        pairs = " ".join(dict.fromkeys(p for name in names if name for p in _bigrams(name)))
+        conn.execute("INSERT INTO case_bigrams(rowid, body) VALUES (?, ?)", (n, pairs))
+        applicants = "、".join(p[1] for p in parties if p[0] == "applicant")
+        debtors = "、".join(p[1] for p in parties if p[0] == "debtor")
+        conn.execute(
+            "INSERT INTO case_index(n, applicants, debtors) VALUES (?, ?, ?)",
+            (n, applicants, debtors),
+        )
+
+
+def rebuild_index(conn: sqlite3.Connection) -> None:
+    """Rebuild every search table from the state tables (inside the caller's transaction)."""
+    for table in ("case_search", "case_bigrams", "case_index"):
+        conn.execute(f"DELETE FROM {table}")
+    ids = [r[0] for r in conn.execute("SELECT id FROM cases ORDER BY n")]
+    index_cases(conn, ids)
+
+
+def match_clause(text: str) -> tuple[str, list[str]] | None:
+    """SQL selecting the `cases.n` that match `text`, or None when there is nothing to search."""
+    query = normalize_fragment(text)
+    if not query:
+        return None
+    if len(query) >= 3:
+        phrase = '"' + query.replace('"', '""') + '"'
+        return "SELECT rowid FROM case_search WHERE case_search MATCH ?", [phrase]
+    letters = "".join(c for c in query if unicodedata.category(c)[0] in "LN")
+    if not letters:
+        return "SELECT rowid FROM case_search WHERE 0", []
+    # One character: any pair that starts with it; two: exactly that pair.
+    phrase = f'"{letters}"' + ("*" if len(letters) == 1 else "")
+    return "SELECT rowid FROM case_bigrams WHERE case_bigrams MATCH ?", [phrase]
