@@ -272,9 +272,10 @@ def load_case(casefile: CaseFile, case_id: str, courts: CourtTable | None = None
     warnings = []
     try:
         number = CaseNumber.parse(case.values["case_number"])
-        warning = court_warning(number, courts or load_courts())
-        if warning:
-            warnings.append(warning)
+        table = courts or load_courts()
+        # Unconfirmed codes are court IT's business (courts.toml); an unknown one is the officer's.
+        if not table.is_known(number.court):
+            warnings.append(court_warning(number, table) or "")
     except InvalidValue:
         warnings.append("案号格式不规范，请核对。")
     return CaseDetail(case, [p for p in parties if p is not None], warnings)

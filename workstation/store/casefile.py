@@ -133,7 +133,7 @@ class CaseFile:
         """Apply changes (local, pulled or replayed) and update the search index, atomically."""
         with self.transaction() as conn:
             applied = apply_changes(conn, changes, check_base=check_base)
-            search.index_cases(conn, applied.case_ids)
+            search.index_cases(conn, applied.case_ids, applied.created_case_ids)
         return applied
 
     def changes_for(self, edits: Sequence[Edit]) -> list[Change]:

@@ -50,6 +50,7 @@ class Applied:
 
     changes: list[Change] = field(default_factory=list)
     case_ids: set[str] = field(default_factory=set)
+    created_case_ids: set[str] = field(default_factory=set)  # new here: nothing to unindex
 
 
 def utc_now() -> str:
@@ -111,30 +112,49 @@ def apply_changes(
     changes, which the server has already ordered, pass `check_base=False`.
     """
     result = Applied()
+    journal_rows = []
     for ch in changes:
         rt = record_type(ch.record_type)
         values = {k: _check_value(rt, k, v) for k, v in ch.fields.items()}
-        row = _current(conn, rt, ch.record_id)
-        if row is None:
+        # A change whose base is all None was made against no record: it creates one.
+        inserted = False
+        if all(v is None for v in ch.base.values()):
             missing = [k for k in rt.required if values.get(k) in (None, "")]
             if missing:
                 raise ChangeRefused(
                     "缺少必填项，未保存。", f"new {rt.name} {ch.record_id} lacks {missing}"
                 )
             full = {f.name: f.default for f in rt.fields} | values
-            if rt.case_ref and not conn.execute(
-                "SELECT 1 FROM cases WHERE id = ?", (full[rt.case_ref],)
-            ).fetchone():
+            if (
+                rt.case_ref
+                and full[rt.case_ref] not in result.created_case_ids
+                and not conn.execute("SELECT 1 FROM cases WHERE id = ?", (full[rt.case_ref],))
+                .fetchone()
+            ):
                 raise ChangeRefused(
                     "所属案件不存在，未保存。", f"{rt.name} {ch.record_id}: no case {full[rt.case_ref]}"
                 )
             cols = ["id", *full, "_origin"]
-            conn.execute(
-                f"INSERT INTO {rt.table} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
-                [ch.record_id, *full.values(), ch.change_id],
+            inserted = (
+                conn.execute(
+                    f"INSERT INTO {rt.table} ({', '.join(cols)}) "
+                    f"VALUES ({', '.join('?' * len(cols))}) ON CONFLICT(id) DO NOTHING",
+                    [ch.record_id, *full.values(), ch.change_id],
+                ).rowcount
+                == 1
             )
-            case_id = ch.record_id if rt.case_ref is None else full[rt.case_ref]
+        if inserted:
+            if rt.case_ref is None:
+                case_id = ch.record_id
+                result.created_case_ids.add(case_id)
+            else:
+                case_id = full[rt.case_ref]
         else:
+            row = _current(conn, rt, ch.record_id)
+            if row is None:
+                raise ChangeRefused(
+                    "要修改的记录不存在，未保存。", f"{rt.name} {ch.record_id} does not exist"
+                )
             versions = json.loads(row["_versions"])
             if check_base:
                 stale = [
@@ -156,25 +176,29 @@ def apply_changes(
             case_id = ch.record_id if rt.case_ref is None else row[rt.case_ref]
             if rt.case_ref is not None and rt.case_ref in values:
                 result.case_ids.add(values[rt.case_ref])
-        conn.execute(
-            """INSERT INTO journal (change_id, record_type, record_id, fields, base, officer,
-                                    device, at, origin, server_seq)
-               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+        journal_rows.append(
             (
                 ch.change_id,
                 ch.record_type,
                 ch.record_id,
                 json.dumps(values, ensure_ascii=False, sort_keys=True),
-                json.dumps(ch.base, sort_keys=True),
+                # Only the versions there were: a field absent from `base` had none (new record).
+                json.dumps({k: v for k, v in ch.base.items() if v is not None}, sort_keys=True),
                 ch.officer,
                 ch.device,
                 ch.at,
                 ch.origin,
                 ch.server_seq,
-            ),
+            )
         )
         result.changes.append(ch)
         result.case_ids.add(case_id)
+    conn.executemany(
+        """INSERT INTO journal (change_id, record_type, record_id, fields, base, officer,
+                                device, at, origin, server_seq)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+        journal_rows,
+    )
     return result
 
 

@@ -10,7 +10,7 @@ names are often two (王五). See shared/measured-floors.md for why these and no
 
 import sqlite3
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 
 from ..domain.case_number import normalize_fragment
 
@@ -20,42 +20,64 @@ def _bigrams(text: str) -> list[str]:
     return ["".join(letters[i : i + 2]) for i in range(len(letters) - 1)]
 
 
-def index_cases(conn: sqlite3.Connection, case_ids: Iterable[str]) -> None:
-    """Bring the search tables up to date for these cases (inside the caller's transaction)."""
-    for case_id in case_ids:
-        case = conn.execute(
-            "SELECT n, case_number, basis_number, notes, deleted FROM cases WHERE id = ?",
-            (case_id,),
-        ).fetchone()
-        if case is None:
-            continue
-        n, case_number, basis_number, notes, deleted = case
+def index_cases(
+    conn: sqlite3.Connection, case_ids: Iterable[str], fresh: Collection[str] = ()
+) -> None:
+    """Bring the search tables up to date for these cases (inside the caller's transaction).
+
+    `fresh`: cases created in this transaction, which have no index rows to remove.
+    """
+    ids = list(case_ids)
+    for start in range(0, len(ids), CHUNK):
+        _index_chunk(conn, ids[start : start + CHUNK], fresh)
+
+
+CHUNK = 500
+
+
+def _index_chunk(conn: sqlite3.Connection, ids: list[str], fresh: Collection[str]) -> None:
+    marks = ",".join("?" * len(ids))
+    cases = conn.execute(
+        f"SELECT n, id, case_number, basis_number, notes, deleted FROM cases WHERE id IN ({marks})",
+        ids,
+    ).fetchall()
+    parties: dict[str, list[tuple]] = {}
+    for case_id, *party in conn.execute(
+        f"""SELECT case_id, role, name, id_number, phone, address, credit_code,
+                   legal_representative
+            FROM parties WHERE case_id IN ({marks}) AND deleted = 0 ORDER BY n""",
+        ids,
+    ):
+        parties.setdefault(case_id, []).append(party)
+    stale = [(n,) for n, case_id, *_ in cases if case_id not in fresh]
+    if stale:
         for table in ("case_search", "case_bigrams"):
-            conn.execute(f"DELETE FROM {table} WHERE rowid = ?", (n,))
-        conn.execute("DELETE FROM case_index WHERE n = ?", (n,))
+            conn.executemany(f"DELETE FROM {table} WHERE rowid = ?", stale)
+        conn.executemany("DELETE FROM case_index WHERE n = ?", stale)
+    bodies, pair_bodies, summaries = [], [], []
+    for n, case_id, case_number, basis_number, notes, deleted in cases:
         if deleted:
             continue
-        parties = conn.execute(
-            """SELECT role, name, id_number, phone, address, credit_code, legal_representative
-               FROM parties WHERE case_id = ? AND deleted = 0 ORDER BY n""",
-            (case_id,),
-        ).fetchall()
+        own = parties.get(case_id, [])
         texts = [case_number, basis_number, notes]
         names = [case_number]
-        for _role, name, *rest in parties:
+        for _role, name, *rest in own:
             texts.append(name)
             texts.extend(rest)
             names.append(name)
-        body = "\n".join(normalize_fragment(t) for t in texts if t)
-        conn.execute("INSERT INTO case_search(rowid, body) VALUES (?, ?)", (n, body))
-        pairs = " ".join(dict.fromkeys(p for name in names if name for p in _bigrams(name)))
-        conn.execute("INSERT INTO case_bigrams(rowid, body) VALUES (?, ?)", (n, pairs))
-        applicants = "、".join(p[1] for p in parties if p[0] == "applicant")
-        debtors = "、".join(p[1] for p in parties if p[0] == "debtor")
-        conn.execute(
-            "INSERT INTO case_index(n, applicants, debtors) VALUES (?, ?, ?)",
-            (n, applicants, debtors),
+        bodies.append((n, "\n".join(normalize_fragment(t) for t in texts if t)))
+        pairs = dict.fromkeys(p for name in names if name for p in _bigrams(name))
+        pair_bodies.append((n, " ".join(pairs)))
+        summaries.append(
+            (
+                n,
+                "、".join(p[1] for p in own if p[0] == "applicant"),
+                "、".join(p[1] for p in own if p[0] == "debtor"),
+            )
         )
+    conn.executemany("INSERT INTO case_search(rowid, body) VALUES (?, ?)", bodies)
+    conn.executemany("INSERT INTO case_bigrams(rowid, body) VALUES (?, ?)", pair_bodies)
+    conn.executemany("INSERT INTO case_index(n, applicants, debtors) VALUES (?, ?, ?)", summaries)
 
 
 def rebuild_index(conn: sqlite3.Connection) -> None:

@@ -1,0 +1,50 @@
+"""GUI tests run offscreen against real case files made by the demo generator."""
+
+import os
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from collections.abc import Iterator  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+import pytest  # noqa: E402
+from PySide6.QtCore import QSettings  # noqa: E402
+
+from ui.fonts import apply_ui_font  # noqa: E402
+from ui.main_window import MainWindow  # noqa: E402
+from workstation.demo import DEMO_TODAY, fill_demo  # noqa: E402
+from workstation.store.casefile import CaseFile  # noqa: E402
+
+DEMO_CASES = 300
+
+
+@pytest.fixture(scope="session")
+def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One demo case file per test session; each test works on its own copy."""
+    path = tmp_path_factory.mktemp("demo") / "casefile.sqlite3"
+    with CaseFile.open(path, create=True, officer="张伟") as cf:
+        fill_demo(cf, DEMO_CASES, seed=3)
+        cf.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    return path
+
+
+@pytest.fixture
+def gui_case_path(demo_template: Path, tmp_path: Path) -> Path:
+    target = tmp_path / "data" / "casefile.sqlite3"
+    target.parent.mkdir()
+    target.write_bytes(demo_template.read_bytes())
+    return target
+
+
+@pytest.fixture
+def window(qtbot, qapp, gui_case_path: Path) -> Iterator[MainWindow]:
+    apply_ui_font(qapp)
+    casefile = CaseFile.open(gui_case_path)
+    settings = QSettings(str(gui_case_path.with_name("window.ini")), QSettings.Format.IniFormat)
+    win = MainWindow(casefile, settings, today=DEMO_TODAY)
+    qtbot.addWidget(win)
+    win.show()
+    qtbot.waitExposed(win)
+    yield win
+    win.close()
+    casefile.close()
