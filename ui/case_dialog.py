@@ -84,8 +84,9 @@ class FieldRow(QWidget):
         self.error.setVisible(bool(message))
 
 
-def _combo(items: dict[str, str] | tuple[str, ...], *, blank: str | None = None,
-           editable: bool = False) -> QComboBox:
+def _combo(
+    items: dict[str, str] | tuple[str, ...], *, blank: str | None = None, editable: bool = False
+) -> QComboBox:
     combo = QComboBox()
     combo.setEditable(editable)
     if blank is not None:
@@ -112,8 +113,13 @@ class PartyEditor(QGroupBox):
     ORG_ONLY = ("credit_code", "legal_representative")
     AGENT_ONLY = ("represents", "authority", "authority_document")
 
-    def __init__(self, dialog: "CaseDialog", role: str, party_id: str | None = None,
-                 seen: dict[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        dialog: "CaseDialog",
+        role: str,
+        party_id: str | None = None,
+        seen: dict[str, str] | None = None,
+    ) -> None:
         super().__init__()
         self.dialog = dialog
         self.party_id = party_id
@@ -206,8 +212,9 @@ class CaseDialog(QDialog):
         ("notes", "备注"),
     )
 
-    def __init__(self, casefile: CaseFile, detail: CaseDetail | None = None,
-                 parent: QWidget | None = None) -> None:
+    def __init__(
+        self, casefile: CaseFile, detail: CaseDetail | None = None, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.casefile = casefile
         self.detail = detail
@@ -287,8 +294,9 @@ class CaseDialog(QDialog):
             self.add_party("debtor")
 
     # -- parties -----------------------------------------------------------------------------
-    def add_party(self, role: str, party_id: str | None = None,
-                  seen: dict[str, str] | None = None) -> PartyEditor:
+    def add_party(
+        self, role: str, party_id: str | None = None, seen: dict[str, str] | None = None
+    ) -> PartyEditor:
         editor = PartyEditor(self, role, party_id, seen)
         self.party_editors.append(editor)
         self.parties_layout.addWidget(editor)
@@ -399,4 +407,3 @@ class CaseDialog(QDialog):
             return self.fields[key[5:]].error.text()
         index, _, name = key[6:].partition("].")
         return self.party_editors[int(index)].fields[name].error.text()
-

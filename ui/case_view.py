@@ -46,14 +46,24 @@ def overview_html(detail: CaseDetail) -> str:
         ("案号", c["case_number"]),
         ("承办人", c["officer"] or "（未填）"),
         ("立案日期", c["filing_date"]),
-        ("状态", status_text(c["status"], c["closing_method"])
-         + (f"（结案日期 {c['closing_date']}）" if c["closing_date"] else "")),
+        (
+            "状态",
+            status_text(c["status"], c["closing_method"])
+            + (f"（结案日期 {c['closing_date']}）" if c["closing_date"] else ""),
+        ),
         ("案由", c["cause"] or "（未填）"),
-        ("执行依据", " ".join(x for x in (c["basis_court"], c["basis_number"], c["basis_kind"]) if x)
-         or "（未填）"),
+        (
+            "执行依据",
+            " ".join(x for x in (c["basis_court"], c["basis_number"], c["basis_kind"]) if x)
+            or "（未填）",
+        ),
         ("生效日期", c["basis_effective_date"] or "（未填）"),
         ("本金", format_money(c["principal"])),
-        ("利息", format_money(c["interest"]) + (f"（{c['interest_terms']}）" if c["interest_terms"] else "")),
+        (
+            "利息",
+            format_money(c["interest"])
+            + (f"（{c['interest_terms']}）" if c["interest_terms"] else ""),
+        ),
         ("执行费", format_money(c["enforcement_fee"])),
     ]
     table = "".join(
@@ -69,9 +79,7 @@ def overview_html(detail: CaseDetail) -> str:
     notes = (
         f"<h3>备注</h3><p>{escape(c['notes']).replace(chr(10), '<br/>')}</p>" if c["notes"] else ""
     )
-    return (
-        f"{warnings}<h3>当事人</h3>{parties}<h3>案件信息</h3><table>{table}</table>{notes}"
-    )
+    return f"{warnings}<h3>当事人</h3>{parties}<h3>案件信息</h3><table>{table}</table>{notes}"
 
 
 class CaseView(QWidget):

@@ -35,8 +35,9 @@ SEARCH_DELAY_MS = 120
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, casefile: CaseFile, settings: QSettings | None = None,
-                 today: date | None = None) -> None:
+    def __init__(
+        self, casefile: CaseFile, settings: QSettings | None = None, today: date | None = None
+    ) -> None:
         super().__init__()
         self.casefile = casefile
         self.settings = settings or QSettings()

@@ -12,16 +12,16 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from PySide6.QtCore import QSettings  # noqa: E402
-from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
+from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QApplication, QWidget
 
-from workstation.cases import load_case  # noqa: E402
-from workstation.demo import DEMO_TODAY, fill_demo  # noqa: E402
-from workstation.store.casefile import CaseFile  # noqa: E402
+from workstation.cases import load_case
+from workstation.demo import DEMO_TODAY, fill_demo
+from workstation.store.casefile import CaseFile
 
-from .app import make_app  # noqa: E402
-from .case_dialog import CaseDialog  # noqa: E402
-from .main_window import MainWindow  # noqa: E402
+from .app import make_app
+from .case_dialog import CaseDialog
+from .main_window import MainWindow
 
 
 def _grab(widget: QWidget, path: Path) -> Path:
@@ -31,8 +31,9 @@ def _grab(widget: QWidget, path: Path) -> Path:
     return path
 
 
-def render_all(out_dir: Path, cases: int = 300, seed: int = 1,
-               today: date = DEMO_TODAY) -> list[Path]:
+def render_all(
+    out_dir: Path, cases: int = 300, seed: int = 1, today: date = DEMO_TODAY
+) -> list[Path]:
     """Make a demo case file in a temporary folder and render each screen into `out_dir`."""
     out_dir.mkdir(parents=True, exist_ok=True)
     make_app()

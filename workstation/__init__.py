@@ -1,4 +1,4 @@
-"""执行干警离线工作站: the core. Pure Python, no Qt: usable from the CLI, the tests and the server."""
+"""执行干警离线工作站: the core. Pure Python, no Qt: for the CLI, tests and server."""
 
 from importlib.metadata import PackageNotFoundError, version
 

@@ -56,8 +56,9 @@ def _text(raw: Mapping[str, str], key: str) -> str:
     return " ".join(str(raw.get(key) or "").split())
 
 
-def _date_or_none(raw: Mapping[str, str], key: str, errors: dict[str, str], prefix: str,
-                  today: date) -> str | None:
+def _date_or_none(
+    raw: Mapping[str, str], key: str, errors: dict[str, str], prefix: str, today: date
+) -> str | None:
     text = _text(raw, key)
     if not text:
         return None
@@ -103,8 +104,15 @@ def validate_case(raw: Mapping[str, str], *, today: date | None = None) -> dict[
     if filing is None and p + "filing_date" not in errors:
         errors[p + "filing_date"] = "请填写立案日期。"
     values["filing_date"] = filing
-    for key in ("officer", "cause", "basis_court", "basis_number", "basis_kind",
-                "interest_terms", "notes"):
+    for key in (
+        "officer",
+        "cause",
+        "basis_court",
+        "basis_number",
+        "basis_kind",
+        "interest_terms",
+        "notes",
+    ):
         values[key] = _text(raw, key) if key != "notes" else str(raw.get(key) or "").strip()
         if len(values[key]) > (4000 if key == "notes" else MAX_TEXT):
             errors[p + key] = "内容过长，请精简。"
@@ -137,8 +145,9 @@ def validate_case(raw: Mapping[str, str], *, today: date | None = None) -> dict[
     return values
 
 
-def validate_party(raw: Mapping[str, str], *, prefix: str = "party.",
-                   today: date | None = None) -> dict[str, Any]:
+def validate_party(
+    raw: Mapping[str, str], *, prefix: str = "party.", today: date | None = None
+) -> dict[str, Any]:
     """Store values for one party as typed, or ValidationFailed (keys prefixed by `prefix`)."""
     today = today or date.today()
     errors: dict[str, str] = {}
@@ -163,8 +172,17 @@ def validate_party(raw: Mapping[str, str], *, prefix: str = "party.",
             values["phone"] = parse_phone(phone)
         except InvalidValue as exc:
             errors[p + "phone"] = exc.message
-    for key in ("sex", "ethnicity", "birth_date", "id_number", "credit_code",
-                "legal_representative", "represents", "authority", "authority_document"):
+    for key in (
+        "sex",
+        "ethnicity",
+        "birth_date",
+        "id_number",
+        "credit_code",
+        "legal_representative",
+        "represents",
+        "authority",
+        "authority_document",
+    ):
         values[key] = None if key in ("sex", "birth_date", "represents", "authority") else ""
     if kind == "person":
         sex_text = _text(raw, "sex")
@@ -263,7 +281,9 @@ def save_case(
     return case_id
 
 
-def load_case(casefile: CaseFile, case_id: str, courts: CourtTable | None = None) -> CaseDetail | None:
+def load_case(
+    casefile: CaseFile, case_id: str, courts: CourtTable | None = None
+) -> CaseDetail | None:
     """The case and its (not deleted) parties, with non-blocking warnings (unknown court code)."""
     case = casefile.get("case", case_id)
     if case is None:

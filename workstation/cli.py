@@ -202,7 +202,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--officer", default="张伟", help="本机登录的承办人姓名")
     p.add_argument("--replace", action="store_true", help="删除数据目录中原有的案件数据后重新生成")
     p.set_defaults(func=cmd_demo)
-    p = sub.add_parser("search", parents=[common], help="搜索案件（案号、当事人、证件号、电话、地址、备注）")
+    p = sub.add_parser(
+        "search", parents=[common], help="搜索案件（案号、当事人、证件号、电话、地址、备注）"
+    )
     p.add_argument("text")
     p.add_argument("--json", action="store_true", help="以 JSON 输出")
     p.add_argument("--limit", type=int, default=50)

@@ -8,8 +8,8 @@ written through the change journal, like any other.
 import multiprocessing
 import random
 from collections.abc import Iterator
-from typing import Any
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 
 from .domain.identity import check_digit, credit_check_char
 from .ids import uuid7
@@ -46,7 +46,24 @@ DIVISIONS = [
     ("410329", "伊川县"),
     ("410381", "偃师市"),
 ]
-STREETS = "中州路 九都路 王城大道 凯旋路 唐宫路 西苑路 建设路 南昌路 太康路 开元大道 滨河路 定鼎路 关林路 春都路 洛宜路 龙门大道".split()  # noqa: E501
+STREETS = [
+    "中州路",
+    "九都路",
+    "王城大道",
+    "凯旋路",
+    "唐宫路",
+    "西苑路",
+    "建设路",
+    "南昌路",
+    "太康路",
+    "开元大道",
+    "滨河路",
+    "定鼎路",
+    "关林路",
+    "春都路",
+    "洛宜路",
+    "龙门大道",
+]
 COURTS = ["豫0302", "豫0303", "豫0304", "豫0305", "豫0311", "豫0322", "豫0323", "豫0381", "豫0391"]
 OFFICERS = ["张伟", "李娜", "王强", "刘洋", "陈静", "杨帆", "赵磊", "周敏"]
 CAUSES = [
@@ -62,10 +79,52 @@ CAUSES = [
     ("离婚后财产纠纷", 3),
     ("承揽合同纠纷", 4),
 ]
-ORG_PREFIX = "洛阳 洛阳市 河南 河南省 洛阳新区 伊洛 龙门 牡丹 河洛 中原".split()
-ORG_WORDS = "宏达 鑫源 华豫 恒通 瑞丰 金鼎 嘉禾 盛世 天元 博远 兴隆 九州 永昌 锦程 众诚".split()
-ORG_TRADES = "商贸 建筑工程 房地产开发 物流 机械制造 农业科技 餐饮管理 装饰工程 汽车销售 小额贷款".split()  # noqa: E501
-BANKS = ["中国工商银行股份有限公司洛阳分行", "洛阳银行股份有限公司", "中国农业银行股份有限公司洛阳分行"]
+ORG_PREFIX = [
+    "洛阳",
+    "洛阳市",
+    "河南",
+    "河南省",
+    "洛阳新区",
+    "伊洛",
+    "龙门",
+    "牡丹",
+    "河洛",
+    "中原",
+]
+ORG_WORDS = [
+    "宏达",
+    "鑫源",
+    "华豫",
+    "恒通",
+    "瑞丰",
+    "金鼎",
+    "嘉禾",
+    "盛世",
+    "天元",
+    "博远",
+    "兴隆",
+    "九州",
+    "永昌",
+    "锦程",
+    "众诚",
+]
+ORG_TRADES = [
+    "商贸",
+    "建筑工程",
+    "房地产开发",
+    "物流",
+    "机械制造",
+    "农业科技",
+    "餐饮管理",
+    "装饰工程",
+    "汽车销售",
+    "小额贷款",
+]
+BANKS = [
+    "中国工商银行股份有限公司洛阳分行",
+    "洛阳银行股份有限公司",
+    "中国农业银行股份有限公司洛阳分行",
+]
 CLOSINGS = [
     ("completed", 40),
     ("termination", 45),
@@ -98,12 +157,12 @@ class DemoGenerator:
         r = self.rng.random()
         if r < 0.03:
             return self.rng.choice(MINORITY_NAMES)
-        surname = (
-            self.rng.choice(RARE_SURNAMES) if r < 0.06 else self.rng.choice(COMMON_SURNAMES)
-        )
+        surname = self.rng.choice(RARE_SURNAMES) if r < 0.06 else self.rng.choice(COMMON_SURNAMES)
         length = 1 if self.rng.random() < 0.35 else 2
         chars = [
-            self.rng.choice(RARE_GIVEN) if self.rng.random() < 0.04 else self.rng.choice(GIVEN_CHARS)
+            self.rng.choice(RARE_GIVEN)
+            if self.rng.random() < 0.04
+            else self.rng.choice(GIVEN_CHARS)
             for _ in range(length)
         ]
         ethnicity = "回族" if self.rng.random() < 0.04 else "汉族"
@@ -123,7 +182,8 @@ class DemoGenerator:
         street = self.rng.choice(STREETS)
         return (
             f"河南省洛阳市{division_name}{street}{self.rng.randint(1, 400)}号"
-            f"{self.rng.randint(1, 30)}号楼{self.rng.randint(1, 6)}单元{self.rng.randint(101, 2802)}室"
+            f"{self.rng.randint(1, 30)}号楼{self.rng.randint(1, 6)}单元"
+            f"{self.rng.randint(101, 2802)}室"
         )
 
     def phone(self) -> str:
@@ -203,13 +263,19 @@ class DemoGenerator:
             "principal": principal,
             "interest": rng.choice([0, 0, principal // 20]),
             "interest_terms": rng.choice(
-                ["", "按年利率3.85%自起诉之日起计算至实际清偿之日止", "按全国银行间同业拆借中心公布的一年期贷款市场报价利率计算"]  # noqa: E501
+                [
+                    "",
+                    "按年利率3.85%自起诉之日起计算至实际清偿之日止",
+                    "按全国银行间同业拆借中心公布的一年期贷款市场报价利率计算",
+                ]
             ),
             "enforcement_fee": min(principal // 100, 50_000_000),
             "status": "closed" if closed else "open",
             "closing_date": closing_date.isoformat() if closing_date else None,
             "closing_method": closing_method,
-            "notes": rng.choice(["", "", "", "被执行人外出务工，下落不明", "申请执行人要求尽快查控车辆"]),
+            "notes": rng.choice(
+                ["", "", "", "被执行人外出务工，下落不明", "申请执行人要求尽快查控车辆"]
+            ),
         }
         records = [{"_type": "case", "_id": case_id, **case}]
         org_share = 0.35 if cause in ("买卖合同纠纷", "金融借款合同纠纷") else 0.15
@@ -217,7 +283,9 @@ class DemoGenerator:
         applicant_id = self._id()
         records.append({"_type": "party", "_id": applicant_id, **applicant})
         for _ in range(rng.choices([1, 2, 3], [70, 22, 8])[0]):
-            records.append({"_type": "party", "_id": self._id(), **self.party(case_id, "debtor", 0.2)})
+            records.append(
+                {"_type": "party", "_id": self._id(), **self.party(case_id, "debtor", 0.2)}
+            )
         if rng.random() < 0.25:
             agent_name = self.person_name()[0]
             records.append(
@@ -269,8 +337,16 @@ def _produce(cases: int, seed: int, device: str, officer: str, batch: int, out: 
 
 
 def astuple_change(ch: Change) -> tuple:
-    return (ch.change_id, ch.record_type, ch.record_id, ch.fields, ch.base, ch.officer,
-            ch.device, ch.at)
+    return (
+        ch.change_id,
+        ch.record_type,
+        ch.record_id,
+        ch.fields,
+        ch.base,
+        ch.officer,
+        ch.device,
+        ch.at,
+    )
 
 
 def fill_demo(casefile: CaseFile, cases: int, seed: int = 1, batch: int = 8000) -> int:

@@ -1,4 +1,4 @@
-"""Where the officer's data lives: `--data-dir`, then `WORKSTATION_DATA_DIR`, then the OS default."""
+"""Where the officer's data lives: `--data-dir`, else `WORKSTATION_DATA_DIR`, else OS default."""
 
 import os
 from pathlib import Path

@@ -4,16 +4,16 @@ import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from collections.abc import Iterator  # noqa: E402
-from pathlib import Path  # noqa: E402
+from collections.abc import Iterator
+from pathlib import Path
 
-import pytest  # noqa: E402
-from PySide6.QtCore import QSettings  # noqa: E402
+import pytest
+from PySide6.QtCore import QSettings
 
-from ui.fonts import apply_ui_font  # noqa: E402
-from ui.main_window import MainWindow  # noqa: E402
-from workstation.demo import DEMO_TODAY, fill_demo  # noqa: E402
-from workstation.store.casefile import CaseFile  # noqa: E402
+from ui.fonts import apply_ui_font
+from ui.main_window import MainWindow
+from workstation.demo import DEMO_TODAY, fill_demo
+from workstation.store.casefile import CaseFile
 
 DEMO_CASES = 300
 

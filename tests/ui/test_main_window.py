@@ -43,9 +43,13 @@ def test_two_character_name_typed_in_search_box_filters_the_list(window, qtbot):
     assert 0 < expected < DEMO_CASES
     conn = window.casefile.conn
     for r in range(window.model.rowCount()):
-        names = [n for (n,) in conn.execute(
-            "SELECT name FROM parties WHERE case_id = ? AND deleted = 0",
-            (window.model.case_id(r),))]
+        names = [
+            n
+            for (n,) in conn.execute(
+                "SELECT name FROM parties WHERE case_id = ? AND deleted = 0",
+                (window.model.case_id(r),),
+            )
+        ]
         assert any(name in n for n in names)
     assert window.count_label.text() == f"共 {expected} 件"
 
@@ -174,9 +178,7 @@ def test_status_and_over_one_year_filters(window, qtbot):
     )
     assert window.model.total == over < open_count
     cutoff = queries.open_longer_than_cutoff(DEMO_TODAY).isoformat()
-    assert all(
-        window.model.index(r, 4).data() < cutoff for r in range(window.model.rowCount())
-    )
+    assert all(window.model.index(r, 4).data() < cutoff for r in range(window.model.rowCount()))
 
 
 def test_clicking_a_header_sorts_by_that_column(window, qtbot):

@@ -165,7 +165,7 @@ class CaseFile:
         return out
 
     def save(self, edits: Sequence[Edit]) -> list[str]:
-        """Save the officer's edits in one transaction. Returns the record ids, new ones included."""
+        """Save the officer's edits in one transaction. Returns the record ids (new ones too)."""
         edits = [e if e.record_id else replace(e, record_id=uuid7()) for e in edits]
         self.apply(self.changes_for(edits))
         return [e.record_id for e in edits]

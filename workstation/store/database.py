@@ -93,9 +93,7 @@ def open_database(path: Path, *, readonly: bool = False) -> sqlite_utils.Databas
     Raises CaseFileMissing, NotACaseFile or NewerVersion; in each case the file is left as it was.
     """
     if not path.exists():
-        raise CaseFileMissing(
-            f"找不到案件数据文件“{path}”。", f"{path}: no such file"
-        )
+        raise CaseFileMissing(f"找不到案件数据文件“{path}”。", f"{path}: no such file")
     check_header(path)
     try:
         conn = _connect(path, readonly=readonly)

@@ -61,7 +61,9 @@ def _check_value(rt: RecordType, name: str, value: Any) -> Any:
     """Structure only (types, enums, ISO dates); the domain has already checked meaning."""
     f = rt.by_name.get(name)
     if f is None or name in ("id", "n"):
-        raise ChangeRefused(f"记录类型“{rt.name}”没有字段“{name}”。", f"unknown field {rt.name}.{name}")
+        raise ChangeRefused(
+            f"记录类型“{rt.name}”没有字段“{name}”。", f"unknown field {rt.name}.{name}"
+        )
     if value is None:
         return None
     bad = False
@@ -128,11 +130,13 @@ def apply_changes(
             if (
                 rt.case_ref
                 and full[rt.case_ref] not in result.created_case_ids
-                and not conn.execute("SELECT 1 FROM cases WHERE id = ?", (full[rt.case_ref],))
-                .fetchone()
+                and not conn.execute(
+                    "SELECT 1 FROM cases WHERE id = ?", (full[rt.case_ref],)
+                ).fetchone()
             ):
                 raise ChangeRefused(
-                    "所属案件不存在，未保存。", f"{rt.name} {ch.record_id}: no case {full[rt.case_ref]}"
+                    "所属案件不存在，未保存。",
+                    f"{rt.name} {ch.record_id}: no case {full[rt.case_ref]}",
                 )
             cols = ["id", *full, "_origin"]
             inserted = (
@@ -157,9 +161,7 @@ def apply_changes(
                 )
             versions = json.loads(row["_versions"])
             if check_base:
-                stale = [
-                    k for k in values if ch.base.get(k) != versions.get(k, row["_origin"])
-                ]
+                stale = [k for k in values if ch.base.get(k) != versions.get(k, row["_origin"])]
                 if stale:
                     raise ChangeRefused(
                         "这条记录在您编辑期间已被修改（例如刚同步了别处的修改），未保存。"

@@ -14,7 +14,7 @@ APPLICATION_ID = 0x5A584757  # "ZXGW": marks a case file (SQLite header offset 6
 
 def _state_table(rt: RecordType) -> str:
     cols = ",\n  ".join(f"{f.name}" + _column_type(f.kind) for f in rt.fields)
-    # n: a stable integer key for the search index (an explicit INTEGER PRIMARY KEY survives VACUUM);
+    # n: a stable integer key for the search index (explicit INTEGER PRIMARY KEY survives VACUUM);
     # _origin: the change that created the record; _versions: {field: change id} for fields changed
     # since, so each field's version is _versions.get(field, _origin).
     return f"""CREATE TABLE {rt.table} (

@@ -96,16 +96,15 @@ def sort_key(row: tuple, sort: str) -> tuple[Any, int]:
 
 def count_cases(conn: sqlite3.Connection, flt: CaseFilter = CaseFilter()) -> int:
     where, params = _where(flt)
-    return conn.execute(
-        f"SELECT count(*) FROM cases c WHERE {where}", params
-    ).fetchone()[0]
+    return conn.execute(f"SELECT count(*) FROM cases c WHERE {where}", params).fetchone()[0]
 
 
 def officers(conn: sqlite3.Connection) -> list[str]:
     return [
         r[0]
         for r in conn.execute(
-            "SELECT DISTINCT officer FROM cases WHERE deleted = 0 AND officer != '' ORDER BY officer"
+            "SELECT DISTINCT officer FROM cases "
+            "WHERE deleted = 0 AND officer != '' ORDER BY officer"
         )
     ]
 

@@ -8,7 +8,14 @@ table in a migration.
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..domain.case import CLOSING_METHODS, CASE_STATUSES, PARTY_KINDS, PARTY_ROLES, AUTHORITIES, SEXES
+from ..domain.case import (
+    AUTHORITIES,
+    CASE_STATUSES,
+    CLOSING_METHODS,
+    PARTY_KINDS,
+    PARTY_ROLES,
+    SEXES,
+)
 
 # Field kinds the store itself checks (structure only; the domain validates meaning before saving).
 TEXT = "text"
