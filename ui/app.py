@@ -32,16 +32,25 @@ def settings_for(case_file: Path) -> QSettings:
     return QSettings(str(case_file.with_name("window.ini")), QSettings.Format.IniFormat)
 
 
-def run(case_file: Path) -> int:
-    app = make_app()
+def open_main_window(case_file: Path) -> tuple[MainWindow, CaseFile] | None:
+    """Open the case file and show the main window; None (after telling the officer) if not."""
     try:
         casefile = CaseFile.open(case_file, create=True)
     except CaseFileError as exc:
         log.error("cannot open %s: %s", case_file, exc.detail)
         QMessageBox.critical(None, "无法打开案件数据", exc.message)
-        return 2
+        return None
     window = MainWindow(casefile, settings_for(case_file))
     window.show()
+    return window, casefile
+
+
+def run(case_file: Path) -> int:
+    app = make_app()
+    opened = open_main_window(case_file)
+    if opened is None:
+        return 2
+    _window, casefile = opened
     try:
         return app.exec()
     finally:

@@ -23,6 +23,8 @@ COLUMNS = (
 )
 _POS = {name: queries.LIST_COLUMNS.index(name) for name in queries.LIST_COLUMNS}
 PAGE = 200
+# Counting stops here: "共 10,000+ 件" is as useful as the exact number and costs a fraction.
+COUNT_CAP = 10_000
 CASE_ID_ROLE = Qt.ItemDataRole.UserRole
 
 
@@ -43,15 +45,23 @@ class CaseListModel(QAbstractTableModel):
         self.descending = True
         self.rows: list[tuple] = []
         self.total = 0
+        self.capped = False  # more than COUNT_CAP matches: total is a lower bound
         self.reload()
 
     # -- loading -----------------------------------------------------------------------------
     def reload(self) -> None:
         self.beginResetModel()
         conn = self.casefile.conn
-        self.total = queries.count_cases(conn, self.filter)
+        counted = queries.count_cases(conn, self.filter, cap=COUNT_CAP)
+        self.capped = counted > COUNT_CAP
+        self.total = min(counted, COUNT_CAP)
         self.rows = queries.list_cases(
-            conn, self.filter, sort=self.sort_column, descending=self.descending, limit=PAGE
+            conn,
+            self.filter,
+            sort=self.sort_column,
+            descending=self.descending,
+            limit=PAGE,
+            matches=self.total + self.capped,
         )
         self.endResetModel()
 
@@ -60,7 +70,7 @@ class CaseListModel(QAbstractTableModel):
         self.reload()
 
     def canFetchMore(self, parent: Index = QModelIndex()) -> bool:  # noqa: B008
-        return not parent.isValid() and len(self.rows) < self.total
+        return not parent.isValid() and (len(self.rows) < self.total or self.capped)
 
     def fetchMore(self, parent: Index = QModelIndex()) -> None:  # noqa: B008
         if parent.isValid() or not self.rows:
@@ -73,13 +83,20 @@ class CaseListModel(QAbstractTableModel):
             descending=self.descending,
             after=after,
             limit=PAGE,
+            matches=self.total + self.capped,
         )
-        if not more:
-            self.total = len(self.rows)  # the file changed under us; stop asking
-            return
-        self.beginInsertRows(QModelIndex(), len(self.rows), len(self.rows) + len(more) - 1)
-        self.rows.extend(more)
-        self.endInsertRows()
+        if more:
+            self.beginInsertRows(QModelIndex(), len(self.rows), len(self.rows) + len(more) - 1)
+            self.rows.extend(more)
+            self.endInsertRows()
+        if len(more) < PAGE:  # the end: now the exact number is known
+            self.total = len(self.rows)
+            self.capped = False
+        elif self.capped:
+            self.total = max(self.total, len(self.rows))
+
+    def count_text(self) -> str:
+        return f"共 {self.total:,}+ 件" if self.capped else f"共 {self.total:,} 件"
 
     # -- the model interface -----------------------------------------------------------------
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008

@@ -163,7 +163,7 @@ class MainWindow(QMainWindow):
             self.select_case(selected, scroll=False)
 
     def _refresh_counts(self) -> None:
-        self.count_label.setText(f"共 {self.model.total} 件")
+        self.count_label.setText(self.model.count_text())
         unsynced = self.casefile.unsynced_count()
         self.unsynced_label.setText(f"未同步的修改：{unsynced} 条")
 

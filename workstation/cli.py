@@ -81,8 +81,8 @@ def _status_text(status: str, method: str | None) -> str:
 def cmd_search(args: argparse.Namespace) -> int:
     with _open_readonly(args) as cf:
         flt = queries.CaseFilter(text=args.text)
-        rows = queries.list_cases(cf.conn, flt, limit=args.limit)
         total = queries.count_cases(cf.conn, flt)
+        rows = queries.list_cases(cf.conn, flt, limit=args.limit, matches=total)
     cols = queries.LIST_COLUMNS
     found = [dict(zip(cols, r, strict=True)) for r in rows]
     if args.json:

@@ -28,7 +28,7 @@ def test_case_list_fetches_lazily_and_counts_all(window, qtbot):
     model = window.model
     assert model.total == DEMO_CASES
     assert model.rowCount() == PAGE < DEMO_CASES
-    assert window.count_label.text() == f"共 {DEMO_CASES} 件"
+    assert window.count_label.text() == f"共 {DEMO_CASES:,} 件"
     window.table.scrollToBottom()
     qtbot.waitUntil(lambda: model.rowCount() == DEMO_CASES)
     ids = [model.case_id(r) for r in range(model.rowCount())]
@@ -51,7 +51,7 @@ def test_two_character_name_typed_in_search_box_filters_the_list(window, qtbot):
             )
         ]
         assert any(name in n for n in names)
-    assert window.count_label.text() == f"共 {expected} 件"
+    assert window.count_label.text() == f"共 {expected:,} 件"
 
 
 def test_id_number_fragment_typed_with_keys_finds_the_case(window, qtbot):

@@ -43,7 +43,12 @@ class CaseFilter:
     today: date | None = None
 
 
-def _where(flt: CaseFilter) -> tuple[str, list[Any]]:
+# Above this many text matches, walk the sort index and test membership instead of sorting every
+# match: the first page of 11,000 matches comes in 6 ms instead of 20 (bench/search.py).
+MANY_MATCHES = 1500
+
+
+def _where(flt: CaseFilter, many: bool = False) -> tuple[str, list[Any]]:
     clauses = ["c.deleted = 0"]
     params: list[Any] = []
     if flt.status:
@@ -59,7 +64,8 @@ def _where(flt: CaseFilter) -> tuple[str, list[Any]]:
         match = search.match_clause(flt.text)
         if match:
             sql, match_params = match
-            clauses.append(f"c.n IN ({sql})")
+            # "+c.n": do not drive the query from the matches (SQLite then sorts them all)
+            clauses.append(f"{'+' if many else ''}c.n IN ({sql})")
             params.extend(match_params)
     return " AND ".join(clauses), params
 
@@ -72,10 +78,14 @@ def list_cases(
     descending: bool = True,
     after: tuple[Any, int] | None = None,
     limit: int = 200,
+    matches: int | None = None,
 ) -> list[tuple]:
-    """One page of the case list, sorted, continuing after the (sort value, n) of the last row."""
+    """One page of the case list, sorted, continuing after the (sort value, n) of the last row.
+
+    `matches`: the count of the same filter, when the caller has it, to choose the faster plan.
+    """
     key = SORT_COLUMNS[sort]
-    where, params = _where(flt)
+    where, params = _where(flt, many=matches is not None and matches > MANY_MATCHES)
     if after is not None:
         where += f" AND ({key}, c.n) {'<' if descending else '>'} (?, ?)"
         params.extend(after)
@@ -94,9 +104,20 @@ def sort_key(row: tuple, sort: str) -> tuple[Any, int]:
     return row[LIST_COLUMNS.index(sort)], row[0]
 
 
-def count_cases(conn: sqlite3.Connection, flt: CaseFilter = CaseFilter()) -> int:
+def count_cases(
+    conn: sqlite3.Connection, flt: CaseFilter = CaseFilter(), *, cap: int | None = None
+) -> int:
+    """How many cases match; with `cap`, counting stops at cap + 1 ("more than cap")."""
+    limit = f" LIMIT {int(cap) + 1}" if cap is not None else ""
+    text_only = not (flt.status or flt.officer or flt.open_over_one_year)
+    if text_only and flt.text.strip() and (match := search.match_clause(flt.text)):
+        # The index holds exactly the cases that are not deleted: count there, no join.
+        sql, params = match
+        return conn.execute(f"SELECT count(*) FROM ({sql}{limit})", params).fetchone()[0]
     where, params = _where(flt)
-    return conn.execute(f"SELECT count(*) FROM cases c WHERE {where}", params).fetchone()[0]
+    return conn.execute(
+        f"SELECT count(*) FROM (SELECT 1 FROM cases c WHERE {where}{limit})", params
+    ).fetchone()[0]
 
 
 def officers(conn: sqlite3.Connection) -> list[str]:

@@ -1,0 +1,60 @@
+"""Child process of bench/startup.py: prints seconds from process start to the first painted table.
+
+python bench/first_paint.py floor|program [DATA_DIR]
+"""
+
+import os
+import sys
+import time
+from pathlib import Path
+
+STARTED = float(os.environ.get("BENCH_T0", time.time()))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+
+def main() -> None:
+    mode = sys.argv[1]
+    from PySide6.QtCore import QEvent, QObject, QTimer
+
+    class FirstPaint(QObject):
+        def eventFilter(self, obj: QObject, event: QEvent) -> bool:
+            if event.type() == QEvent.Type.Paint:
+                QTimer.singleShot(0, self.report)
+                obj.removeEventFilter(self)
+            return False
+
+        def report(self) -> None:
+            rss_kb = 0
+            for line in Path("/proc/self/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    rss_kb = int(line.split()[1])
+            print(f"{time.time() - STARTED:.4f} {rss_kb}", flush=True)
+            os._exit(0)
+
+    if mode == "floor":
+        from PySide6.QtWidgets import QApplication, QMainWindow, QTableView
+
+        app = QApplication(sys.argv[:1])
+        window = QMainWindow()
+        table = QTableView()
+        window.setCentralWidget(table)
+        watcher = FirstPaint()
+        table.viewport().installEventFilter(watcher)
+        window.resize(1280, 800)
+        window.show()
+    else:
+        from ui.app import make_app, open_main_window
+        from workstation.paths import case_file_path
+
+        app = make_app()
+        opened = open_main_window(case_file_path(sys.argv[2]))
+        assert opened is not None
+        window, _ = opened
+        watcher = FirstPaint()
+        window.table.viewport().installEventFilter(watcher)
+    app.exec()
+
+
+if __name__ == "__main__":
+    main()
