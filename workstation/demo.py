@@ -5,6 +5,7 @@ correct check characters, so the demo exercises the same validation as real data
 written through the change journal, like any other.
 """
 
+import dataclasses
 import multiprocessing
 import random
 from collections.abc import Iterator
@@ -320,6 +321,7 @@ class DemoGenerator:
                     officer or "演示数据",
                     device,
                     at,
+                    origin="demo",
                 )
 
 
@@ -337,16 +339,10 @@ def _produce(cases: int, seed: int, device: str, officer: str, batch: int, out: 
 
 
 def astuple_change(ch: Change) -> tuple:
-    return (
-        ch.change_id,
-        ch.record_type,
-        ch.record_id,
-        ch.fields,
-        ch.base,
-        ch.officer,
-        ch.device,
-        ch.at,
-    )
+    return tuple(getattr(ch, f) for f in CHANGE_FIELDS)
+
+
+CHANGE_FIELDS = [f.name for f in dataclasses.fields(Change)]
 
 
 def fill_demo(casefile: CaseFile, cases: int, seed: int = 1, batch: int = 8000) -> int:

@@ -1,5 +1,6 @@
 """`CaseFile`: an open case file. The one way the rest of the program reads and writes it."""
 
+import functools
 import json
 import logging
 import sqlite3
@@ -7,17 +8,18 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
-
-import sqlite_utils
+from typing import TYPE_CHECKING, Any
 
 from ..ids import uuid7
 from . import search
 from .database import create_case_file, open_database
 from .errors import CaseFileError, StorageFull
-from .journal import Applied, Change, apply_changes, field_versions, utc_now
+from .journal import Applied, Change, apply_changes, field_versions, unknown_field, utc_now
 from .lock import CaseFileLock
 from .records import RECORD_TYPES, record_type
+
+if TYPE_CHECKING:
+    import sqlite_utils
 
 log = logging.getLogger(__name__)
 
@@ -66,9 +68,8 @@ class CaseFile:
     that the file is in use. Open `readonly`, it takes no lock and never writes.
     """
 
-    def __init__(self, db: sqlite_utils.Database, path: Path, lock: CaseFileLock | None) -> None:
-        self.db = db
-        self.conn: sqlite3.Connection = db.conn
+    def __init__(self, conn: sqlite3.Connection, path: Path, lock: CaseFileLock | None) -> None:
+        self.conn = conn
         self.path = path
         self._lock = lock
         self.device = self.meta("device")
@@ -89,12 +90,19 @@ class CaseFile:
         try:
             if create and not path.exists():
                 create_case_file(path, officer=officer)
-            db = open_database(path, readonly=readonly)
+            conn = open_database(path, readonly=readonly)
         except BaseException:
             if lock:
                 lock.release()
             raise
-        return cls(db, path, lock)
+        return cls(conn, path, lock)
+
+    @functools.cached_property
+    def db(self) -> "sqlite_utils.Database":
+        """The same connection as a sqlite-utils Database: tables, counts, exports, inspection."""
+        import sqlite_utils  # ~120 ms to import: not on the start-up path
+
+        return sqlite_utils.Database(self.conn)
 
     def close(self) -> None:
         try:
@@ -140,27 +148,41 @@ class CaseFile:
         """Turn the officer's edits into journal changes: only fields whose value differs.
 
         An edit whose record does not exist yet creates it (with the given id, or a new one).
+        Several edits of one record in one save chain: each builds on the one before.
         """
         at = utc_now()
-        out = []
+        out: list[Change] = []
+        pending: dict[str, Record] = {}  # records as they will be after the changes so far
         for edit in edits:
             rt = record_type(edit.record_type)
-            unknown = set(edit.values) - set(rt.by_name)
-            if unknown:
-                raise KeyError(f"unknown fields for {rt.name}: {sorted(unknown)}")
+            for name in edit.values:
+                if name not in rt.by_name:
+                    raise unknown_field(rt, name)
             record_id = edit.record_id or uuid7()
-            current = self.get(rt.name, record_id) if edit.record_id else None
+            current = pending.get(record_id) or (
+                self.get(rt.name, record_id) if edit.record_id else None
+            )
+            change_id = uuid7()
             if current is None:
                 values = dict(edit.values)
                 base: dict[str, str | None] = {k: None for k in values}
+                pending[record_id] = Record(
+                    rt.name, record_id, values, {k: change_id for k in values}
+                )
             else:
                 values = {k: v for k, v in edit.values.items() if current.values.get(k) != v}
-                seen = edit.seen if edit.seen is not None else current.versions
-                base = {k: seen.get(k) for k in values}
                 if not values:
                     continue
+                seen = current.versions if record_id in pending or edit.seen is None else edit.seen
+                base = {k: seen.get(k) for k in values}
+                pending[record_id] = Record(
+                    rt.name,
+                    record_id,
+                    current.values | values,
+                    current.versions | {k: change_id for k in values},
+                )
             out.append(
-                Change(uuid7(), rt.name, record_id, values, base, self.officer, self.device, at)
+                Change(change_id, rt.name, record_id, values, base, self.officer, self.device, at)
             )
         return out
 
@@ -206,14 +228,9 @@ class CaseFile:
         """Every state row (values and versions) by record type and id: for tests and checks."""
         out: dict[str, dict[str, dict[str, Any]]] = {}
         for name, rt in RECORD_TYPES.items():
-            cur = self.conn.execute(f"SELECT * FROM {rt.table}")
-            cols = [d[0] for d in cur.description]
-            rows = {}
-            for row in cur:
-                data = dict(zip(cols, row, strict=True))
-                rows[data["id"]] = {f.name: data[f.name] for f in rt.fields} | {
-                    "_origin": data["_origin"],
-                    "_versions": json.loads(data["_versions"]),
-                }
-            out[name] = rows
+            out[name] = {
+                row["id"]: {f.name: row[f.name] for f in rt.fields}
+                | {"_origin": row["_origin"], "_versions": json.loads(row["_versions"])}
+                for row in self.db[rt.table].rows
+            }
         return out

@@ -9,8 +9,6 @@ import os
 import sqlite3
 from pathlib import Path
 
-import sqlite_utils
-
 from ..ids import uuid7
 from .errors import CaseFileMissing, NewerVersion, NotACaseFile
 from .migrations import APPLICATION_ID, LATEST_VERSION, migrate, schema_version
@@ -58,7 +56,11 @@ def _connect(path: Path, readonly: bool = False) -> sqlite3.Connection:
     uri = f"{path.resolve().as_uri()}?mode={'ro' if readonly else 'rw'}"
     # isolation_level=None: transactions are explicit (BEGIN IMMEDIATE ... COMMIT) everywhere.
     conn = sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False)
-    _configure(conn)
+    try:
+        _configure(conn)
+    except BaseException:
+        conn.close()
+        raise
     return conn
 
 
@@ -87,39 +89,67 @@ def create_case_file(path: Path, *, officer: str = "", court_code: str = "") -> 
     log.info("created case file %s", path)
 
 
-def open_database(path: Path, *, readonly: bool = False) -> sqlite_utils.Database:
+def _newer_version(path: Path, version: int) -> NewerVersion:
+    return NewerVersion(
+        f"这份案件数据由更新版本的工作站程序保存（数据格式第 {version} 版，本程序只认识到第 "
+        f"{LATEST_VERSION} 版）。为避免损坏数据，本程序不会打开它；请升级工作站程序。",
+        f"{path}: user_version {version} > {LATEST_VERSION}",
+    )
+
+
+def _sidecars(path: Path) -> list[Path]:
+    return [Path(f"{path}-wal"), Path(f"{path}-shm")]
+
+
+def open_database(path: Path, *, readonly: bool = False) -> sqlite3.Connection:
     """Open an existing case file, migrating it forward unless `readonly`.
 
-    Raises CaseFileMissing, NotACaseFile or NewerVersion; in each case the file is left as it was.
+    Raises CaseFileMissing, NotACaseFile or NewerVersion; in each case the file is left as it was
+    (and no -wal/-shm file is left beside a refused one).
     """
     if not path.exists():
         raise CaseFileMissing(f"找不到案件数据文件“{path}”。", f"{path}: no such file")
     check_header(path)
+    header_version = int.from_bytes(_header(path)[60:64], "big")
+    if header_version > LATEST_VERSION:
+        raise _newer_version(path, header_version)
+    existed = {p for p in _sidecars(path) if p.exists()}
+    conn: sqlite3.Connection | None = None
     try:
-        conn = _connect(path, readonly=readonly)
-        version = schema_version(conn)
-        app_id = conn.execute("PRAGMA application_id").fetchone()[0]
-    except sqlite3.DatabaseError as exc:
-        raise NotACaseFile(
-            f"文件“{path.name}”已损坏，无法读取；程序没有改动它。请从备份恢复。",
-            f"{path}: {exc}",
-        ) from exc
-    if app_id != APPLICATION_ID:  # the header can be stale while a WAL holds page 1
-        conn.close()
-        raise NotACaseFile(f"文件“{path.name}”不是执行工作站的案件数据文件。", f"{path}: {app_id}")
-    if version > LATEST_VERSION:
-        conn.close()
-        raise NewerVersion(
-            f"这份案件数据由更新版本的工作站程序保存（数据格式第 {version} 版，本程序只认识到第 "
-            f"{LATEST_VERSION} 版）。为避免损坏数据，本程序不会打开它；请升级工作站程序。",
-            f"{path}: user_version {version} > {LATEST_VERSION}",
-        )
-    if not readonly:
-        if conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
-            conn.execute("PRAGMA journal_mode = WAL")
-        applied = migrate(conn)
-        if applied:
-            log.info("migrated %s: applied %s", path, applied)
-    else:
-        conn.execute("PRAGMA query_only = ON")
-    return sqlite_utils.Database(conn)
+        try:
+            conn = _connect(path, readonly=readonly)
+            version = schema_version(conn)
+            app_id = conn.execute("PRAGMA application_id").fetchone()[0]
+        except sqlite3.DatabaseError as exc:
+            raise NotACaseFile(
+                f"文件“{path.name}”已损坏，无法读取；程序没有改动它。请从备份恢复。",
+                f"{path}: {exc}",
+            ) from exc
+        if app_id != APPLICATION_ID:  # the header can be stale while a WAL holds page 1
+            raise NotACaseFile(
+                f"文件“{path.name}”不是执行工作站的案件数据文件。", f"{path}: {app_id}"
+            )
+        if version > LATEST_VERSION:
+            raise _newer_version(path, version)
+        if not readonly:
+            if conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+                conn.execute("PRAGMA journal_mode = WAL")
+            applied = migrate(conn)
+            if applied:
+                log.info("migrated %s: applied %s", path, applied)
+        else:
+            conn.execute("PRAGMA query_only = ON")
+        return conn
+    except BaseException:
+        if conn is not None:
+            conn.close()
+        # A refused file is nobody's open database: remove only the sidecars we made.
+        for sidecar in _sidecars(path):
+            if sidecar not in existed:
+                sidecar.unlink(missing_ok=True)
+        raise
+
+
+def _header(path: Path) -> bytes:
+    with path.open("rb") as f:
+        return f.read(100)

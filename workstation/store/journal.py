@@ -28,7 +28,9 @@ class Change:
     officer: str
     device: str
     at: str  # UTC, ISO 8601 with Z
-    origin: str = "local"  # "local": made here; "server": pulled from the central server
+    # "local": made here; "server": pulled from the central server; "demo": made by the demo
+    # generator, never pushed
+    origin: str = "local"
     server_seq: int | None = None
 
     def to_json(self) -> dict[str, Any]:
@@ -57,14 +59,22 @@ def utc_now() -> str:
     return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
+def unknown_field(rt: RecordType, name: str) -> ChangeRefused:
+    return ChangeRefused(
+        f"记录类型“{rt.name}”没有字段“{name}”，未保存。", f"unknown field {rt.name}.{name}"
+    )
+
+
 def _check_value(rt: RecordType, name: str, value: Any) -> Any:
     """Structure only (types, enums, ISO dates); the domain has already checked meaning."""
     f = rt.by_name.get(name)
-    if f is None or name in ("id", "n"):
-        raise ChangeRefused(
-            f"记录类型“{rt.name}”没有字段“{name}”。", f"unknown field {rt.name}.{name}"
-        )
+    if f is None:
+        raise unknown_field(rt, name)
     if value is None:
+        if f.kind in (MONEY, FLAG) or name in rt.required or f.default is not None:
+            raise ChangeRefused(
+                f"字段“{name}”的值不合规定：不能为空，未保存。", f"{rt.name}.{name} cannot be None"
+            )
         return None
     bad = False
     if f.kind == MONEY:
@@ -177,7 +187,12 @@ def apply_changes(
                 )
             case_id = ch.record_id if rt.case_ref is None else row[rt.case_ref]
             if rt.case_ref is not None and rt.case_ref in values:
-                result.case_ids.add(values[rt.case_ref])
+                moved_to = values[rt.case_ref]
+                if not conn.execute("SELECT 1 FROM cases WHERE id = ?", (moved_to,)).fetchone():
+                    raise ChangeRefused(
+                        "所属案件不存在，未保存。", f"{rt.name} {ch.record_id}: no case {moved_to}"
+                    )
+                result.case_ids.add(moved_to)
         journal_rows.append(
             (
                 ch.change_id,

@@ -54,7 +54,12 @@ def _m1_case_file(conn: sqlite3.Connection) -> None:
   server_seq INTEGER
 )"""
     )
-    conn.execute("CREATE INDEX journal_unsynced ON journal(seq) WHERE server_seq IS NULL")
+    # Changes made here and not yet acknowledged by the server: what sync pushes, what the status
+    # bar counts. Pulled changes ("server") and demo data ("demo") are never pushed.
+    conn.execute(
+        "CREATE INDEX journal_unsynced ON journal(seq) "
+        "WHERE server_seq IS NULL AND origin = 'local'"
+    )
     conn.execute("CREATE INDEX journal_record ON journal(record_id)")
     conn.execute(_state_table(RECORD_TYPES["case"]))
     conn.execute(_state_table(RECORD_TYPES["party"]))

@@ -121,13 +121,20 @@ def count_cases(
 
 
 def officers(conn: sqlite3.Connection) -> list[str]:
-    return [
-        r[0]
-        for r in conn.execute(
-            "SELECT DISTINCT officer FROM cases "
-            "WHERE deleted = 0 AND officer != '' ORDER BY officer"
-        )
-    ]
+    """The officers who carry cases, by a seek per name on the officer index (not a scan)."""
+    names = []
+    name = ""
+    while True:
+        row = conn.execute(
+            "SELECT officer FROM cases WHERE officer > ? ORDER BY officer LIMIT 1", (name,)
+        ).fetchone()
+        if row is None:
+            return names
+        name = row[0]
+        if conn.execute(
+            "SELECT 1 FROM cases WHERE officer = ? AND deleted = 0 LIMIT 1", (name,)
+        ).fetchone():
+            names.append(name)
 
 
 def find_case_id(conn: sqlite3.Connection, case_number: str) -> str | None:

@@ -4,8 +4,11 @@ Two FTS5 tables, because SQLite's trigram tokenizer only matches 3+ characters a
 names are often two (王五). See shared/measured-floors.md for why these and not LIKE scans.
 - case_search (trigram): any 3+ character fragment of case numbers, names, ID and phone numbers,
   credit codes, addresses and notes;
-- case_bigrams (unicode61 over space-separated character pairs): 1 and 2 character fragments of
-  names and case numbers.
+- case_bigrams (unicode61 over space-separated character pairs, plus each name's last character
+  alone): 1 and 2 character fragments of names (parties and legal representatives) and case
+  numbers.
+Case numbers are indexed as written and without their year brackets (2021豫0302执12号), the way
+officers often type them.
 """
 
 import sqlite3
@@ -15,9 +18,17 @@ from collections.abc import Collection, Iterable
 from ..domain.case_number import normalize_fragment
 
 
+def _letters(text: str) -> str:
+    return "".join(c for c in normalize_fragment(text) if unicodedata.category(c)[0] in "LN")
+
+
 def _bigrams(text: str) -> list[str]:
-    letters = [c for c in normalize_fragment(text) if unicodedata.category(c)[0] in "LN"]
-    return ["".join(letters[i : i + 2]) for i in range(len(letters) - 1)]
+    """Each pair of neighbouring characters, and the last character alone (so that a one
+    character query, a prefix match over these tokens, finds a name ending with it: 张堃 by 堃)."""
+    letters = _letters(text)
+    if not letters:
+        return []
+    return [letters[i : i + 2] for i in range(len(letters) - 1)] + [letters[-1]]
 
 
 def index_cases(
@@ -59,12 +70,12 @@ def _index_chunk(conn: sqlite3.Connection, ids: list[str], fresh: Collection[str
         if deleted:
             continue
         own = parties.get(case_id, [])
-        texts = [case_number, basis_number, notes]
+        texts = [case_number, _without_year_brackets(case_number), basis_number, notes]
         names = [case_number]
         for _role, name, *rest in own:
             texts.append(name)
             texts.extend(rest)
-            names.append(name)
+            names.extend((name, rest[-1]))  # rest[-1]: the legal representative
         bodies.append((n, "\n".join(normalize_fragment(t) for t in texts if t)))
         pairs = dict.fromkeys(p for name in names if name for p in _bigrams(name))
         pair_bodies.append((n, " ".join(pairs)))
@@ -78,6 +89,10 @@ def _index_chunk(conn: sqlite3.Connection, ids: list[str], fresh: Collection[str
     conn.executemany("INSERT INTO case_search(rowid, body) VALUES (?, ?)", bodies)
     conn.executemany("INSERT INTO case_bigrams(rowid, body) VALUES (?, ?)", pair_bodies)
     conn.executemany("INSERT INTO case_index(n, applicants, debtors) VALUES (?, ?, ?)", summaries)
+
+
+def _without_year_brackets(case_number: str) -> str:
+    return case_number.replace("（", "", 1).replace("）", "", 1)
 
 
 def rebuild_index(conn: sqlite3.Connection) -> None:
@@ -96,7 +111,7 @@ def match_clause(text: str) -> tuple[str, list[str]] | None:
     if len(query) >= 3:
         phrase = '"' + query.replace('"', '""') + '"'
         return "SELECT rowid FROM case_search WHERE case_search MATCH ?", [phrase]
-    letters = "".join(c for c in query if unicodedata.category(c)[0] in "LN")
+    letters = _letters(query)
     if not letters:
         return "SELECT rowid FROM case_search WHERE 0", []
     # One character: any pair that starts with it; two: exactly that pair.

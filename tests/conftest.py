@@ -1,0 +1,72 @@
+"""Fixtures shared by every test folder: real case files in temporary directories, never mocks."""
+
+import shutil
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from workstation.demo import fill_demo
+from workstation.store.casefile import CaseFile
+
+DEMO_CASES = 300
+DEMO_SEED = 7
+OFFICER = "张伟"
+
+
+@pytest.fixture
+def case_file(tmp_path: Path) -> Iterator[CaseFile]:
+    """A fresh, empty case file, open for writing."""
+    cf = CaseFile.open(tmp_path / "casefile.sqlite3", create=True, officer=OFFICER)
+    yield cf
+    cf.close()
+
+
+@pytest.fixture(scope="session")
+def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A closed case file with DEMO_CASES demo cases (seed DEMO_SEED), made once per session.
+
+    Do not open it for writing: copy it (the `demo_file` fixture does).
+    """
+    path = tmp_path_factory.mktemp("demo-template") / "casefile.sqlite3"
+    with CaseFile.open(path, create=True, officer=OFFICER) as cf:
+        fill_demo(cf, DEMO_CASES, seed=DEMO_SEED)
+    return path
+
+
+@pytest.fixture
+def demo_file(demo_template: Path, tmp_path: Path) -> Iterator[CaseFile]:
+    """A private copy of the demo case file, open for writing: a test may change it."""
+    path = tmp_path / "demo" / "casefile.sqlite3"
+    path.parent.mkdir()
+    shutil.copyfile(demo_template, path)
+    cf = CaseFile.open(path)
+    yield cf
+    cf.close()
+
+
+def fingerprint(cf: CaseFile) -> dict[str, Any]:
+    """Everything a write could change: state rows, journal, search tables."""
+    conn = cf.conn
+    return {
+        "state": cf.state_snapshot(),
+        "journal": conn.execute("SELECT * FROM journal ORDER BY seq").fetchall(),
+        "index": conn.execute("SELECT * FROM case_index ORDER BY n").fetchall(),
+        "search": conn.execute("SELECT rowid, body FROM case_search ORDER BY rowid").fetchall(),
+        "bigrams": conn.execute("SELECT rowid, body FROM case_bigrams ORDER BY rowid").fetchall(),
+    }
+
+
+@pytest.fixture
+def unchanged() -> Callable[[CaseFile], AbstractContextManager[None]]:
+    """`with unchanged(cf), pytest.raises(...)`: the block must leave the case file as it was."""
+
+    @contextmanager
+    def check(cf: CaseFile) -> Iterator[None]:
+        before = fingerprint(cf)
+        yield
+        assert fingerprint(cf) == before, "the case file changed"
+
+    return check
