@@ -1,14 +1,17 @@
 """The open case: tabs, of which this issue builds the overview."""
 
 from html import escape
+from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QLabel, QTabWidget, QTextBrowser, QVBoxLayout, QWidget
 
-from workstation.cases import CaseDetail
 from workstation.domain.case import AUTHORITIES, PARTY_KINDS, PARTY_ROLES, SEXES
 from workstation.domain.money import format_money
 
 from .case_list import status_text
+
+if TYPE_CHECKING:
+    from workstation.cases import CaseDetail
 
 
 def _party_html(p: dict, names: dict[str, str]) -> str:
@@ -39,7 +42,7 @@ def _party_html(p: dict, names: dict[str, str]) -> str:
     return f"<p><b>{escape(role)}：{escape(p['name'])}</b><br/>{detail}</p>"
 
 
-def overview_html(detail: CaseDetail) -> str:
+def overview_html(detail: "CaseDetail") -> str:
     c = detail.case.values
     names = {p.id: p.values["name"] for p in detail.parties}
     rows = [
@@ -100,7 +103,7 @@ class CaseView(QWidget):
         self.detail: CaseDetail | None = None
         self.tabs.setVisible(False)
 
-    def show_case(self, detail: CaseDetail | None) -> None:
+    def show_case(self, detail: "CaseDetail | None") -> None:
         self.detail = detail
         if detail is None:
             self.title.setText("请在左侧选择案件")

@@ -3,7 +3,7 @@
 import logging
 from datetime import date
 
-from PySide6.QtCore import QByteArray, QItemSelection, QSettings, Qt, QTimer
+from PySide6.QtCore import QByteArray, QEvent, QItemSelection, QObject, QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -21,12 +21,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from workstation.cases import load_case
-from workstation.domain.courts import CourtTable, load_courts
 from workstation.store import queries
 from workstation.store.casefile import CaseFile
 
-from .case_dialog import CaseDialog
 from .case_list import CASE_ID_ROLE, CaseListModel
 from .case_view import CaseView
 
@@ -42,7 +39,6 @@ class MainWindow(QMainWindow):
         self.casefile = casefile
         self.settings = settings or QSettings()
         self.today = today
-        self.courts: CourtTable = load_courts()
         self.setWindowTitle("执行干警离线工作站")
 
         self.search = QLineEdit()
@@ -115,6 +111,22 @@ class MainWindow(QMainWindow):
         self._refresh_counts()
         self.resize(1280, 800)
         self._restore_layout()
+        # After the first paint: what opening a case needs (validation, court table) is loaded
+        # while the officer reads the list, not before it appears.
+        self.table.viewport().installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint and watched is self.table.viewport():
+            watched.removeEventFilter(self)
+            QTimer.singleShot(0, self._ensure_case_support)
+        return False
+
+    def _load_case_support(self) -> None:
+        from workstation import cases
+        from workstation.domain.courts import load_courts
+
+        self._cases = cases
+        self.courts = load_courts()
 
     # -- actions -------------------------------------------------------------------------------
     def _build_actions(self) -> None:
@@ -187,11 +199,18 @@ class MainWindow(QMainWindow):
         self.show_case(case_id)
 
     def show_case(self, case_id: str | None) -> None:
-        detail = load_case(self.casefile, case_id, self.courts) if case_id else None
+        self._ensure_case_support()
+        detail = self._cases.load_case(self.casefile, case_id, self.courts) if case_id else None
         self.case_view.show_case(detail)
 
     # -- editing -------------------------------------------------------------------------------
+    def _ensure_case_support(self) -> None:
+        if not hasattr(self, "courts"):
+            self._load_case_support()
+
     def new_case(self) -> None:
+        from .case_dialog import CaseDialog
+
         dialog = CaseDialog(self.casefile, None, self)
         if dialog.exec() == CaseDialog.DialogCode.Accepted and dialog.case_id:
             self._after_save(dialog.case_id)
@@ -200,7 +219,10 @@ class MainWindow(QMainWindow):
         case_id = self.selected_case_id()
         if case_id is None:
             return
-        detail = load_case(self.casefile, case_id, self.courts)
+        from .case_dialog import CaseDialog
+
+        self._ensure_case_support()
+        detail = self._cases.load_case(self.casefile, case_id, self.courts)
         if detail is None:
             QMessageBox.warning(self, "案件不存在", "这件案件已不在案件数据中。")
             return

@@ -6,7 +6,6 @@ day of the last month, or that month's last day when it has none. Moving the las
 public holiday needs the holiday calendar, which is court data added with the deadlines work.
 """
 
-import calendar
 from datetime import date, timedelta
 
 
@@ -19,8 +18,13 @@ def period_end(start: date, *, years: int = 0, months: int = 0, days: int = 0) -
     total = start.year * 12 + (start.month - 1) + years * 12 + months
     year, month = divmod(total, 12)
     month += 1
-    day = min(start.day, calendar.monthrange(year, month)[1])
+    day = min(start.day, _days_in_month(year, month))
     return date(year, month, day)
+
+
+def _days_in_month(year: int, month: int) -> int:
+    following = date(year + month // 12, month % 12 + 1, 1)
+    return (following - timedelta(days=1)).day
 
 
 def open_longer_than_cutoff(today: date, *, years: int = 1) -> date:

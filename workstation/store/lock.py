@@ -1,7 +1,6 @@
 """One writer per case file: an OS lock on `<file>.lock`, released by the OS if the process dies."""
 
 import os
-import socket
 import sys
 from pathlib import Path
 
@@ -35,6 +34,12 @@ else:
         fcntl.flock(fd, fcntl.LOCK_UN)
 
 
+def _hostname() -> str:
+    if hasattr(os, "uname"):
+        return os.uname().nodename
+    return os.environ.get("COMPUTERNAME", "")
+
+
 class CaseFileLock:
     """Held for as long as a program instance has the case file open for writing."""
 
@@ -58,7 +63,7 @@ class CaseFileLock:
             )
         os.ftruncate(fd, 0)
         os.lseek(fd, 0, os.SEEK_SET)
-        os.write(fd, f"进程 {os.getpid()}，计算机 {socket.gethostname()}".encode())
+        os.write(fd, f"进程 {os.getpid()}，计算机 {_hostname()}".encode())
         os.fsync(fd)
         self._fd = fd
 
