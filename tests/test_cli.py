@@ -253,3 +253,20 @@ def test_environment_data_dir_in_a_real_process(demo_dir: Path) -> None:
     done = run("show", number, "--json", env={"WORKSTATION_DATA_DIR": str(demo_dir)})
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["case_number"] == number
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="DISPLAY is an X11 notion")
+def test_starting_the_window_without_a_desktop_says_so_in_chinese(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY")}
+    env.pop("QT_QPA_PLATFORM", None)
+    result = subprocess.run(
+        [sys.executable, "-m", "workstation.cli", "--data-dir", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=env,
+    )
+    assert result.returncode == 2
+    assert "没有图形桌面" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not (tmp_path / CASE_FILE_NAME).exists()

@@ -8,6 +8,7 @@ from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from workstation import __version__
+from workstation.logs import setup_logging
 from workstation.store.casefile import CaseFile
 from workstation.store.errors import CaseFileError
 
@@ -45,7 +46,21 @@ def open_main_window(case_file: Path) -> tuple[MainWindow, CaseFile] | None:
     return window, casefile
 
 
+def _report_unexpected(kind: type[BaseException], exc: BaseException, tb: object) -> None:
+    """A bug, not the officer's doing: log it in full, tell the officer plainly, keep running."""
+    log.critical("unexpected error", exc_info=(kind, exc, tb))  # type: ignore[arg-type]
+    if QApplication.instance() is not None:
+        QMessageBox.critical(
+            None,
+            "程序出错",
+            "程序遇到了一个内部错误，这次操作可能没有完成；已保存的数据不受影响。"
+            "错误详情已写入日志，请告知法院信息技术人员。",
+        )
+
+
 def run(case_file: Path) -> int:
+    setup_logging(case_file.parent)
+    sys.excepthook = _report_unexpected
     app = make_app()
     opened = open_main_window(case_file)
     if opened is None:

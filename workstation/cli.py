@@ -7,6 +7,7 @@ go to stderr in Chinese with exit status 2; the precise reason goes to the log.
 import argparse
 import json
 import logging
+import os
 import sys
 import time
 from collections.abc import Sequence
@@ -180,6 +181,15 @@ def cmd_show(args: argparse.Namespace) -> int:
 
 
 def cmd_gui(args: argparse.Namespace) -> int:
+    if (
+        sys.platform.startswith("linux")
+        and not os.environ.get("QT_QPA_PLATFORM")
+        and not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+    ):
+        raise UserError(
+            "没有图形桌面（未设置 DISPLAY 或 WAYLAND_DISPLAY），无法打开程序窗口。"
+            "请在桌面环境中运行；命令行功能见 workstation --help。"
+        )
     from ui.app import run  # the one place the core reaches into the UI: starting it
 
     return run(case_file_path(args.data_dir))
