@@ -141,8 +141,11 @@ DEMO_TODAY = date(2026, 11, 26)
 class DemoGenerator:
     """Makes the journal changes of a demo case file. Same seed, same cases, same ids."""
 
-    def __init__(self, seed: int = 1, today: date = DEMO_TODAY) -> None:
+    def __init__(
+        self, seed: int = 1, today: date = DEMO_TODAY, courts: list[str] | None = None
+    ) -> None:
         self.rng = random.Random(seed)
+        self.courts = courts or COURTS
         self.today = today
         self.serials: dict[tuple[int, str, str], int] = {}
         self.clock_ms = int(datetime(2026, 1, 1, tzinfo=UTC).timestamp() * 1000) + seed * 7919
@@ -234,7 +237,7 @@ class DemoGenerator:
     def case(self, officer: str | None = None) -> tuple[list[dict], str]:
         rng = self.rng
         filed = self.today - timedelta(days=int(rng.triangular(0, 365 * 7, 200)))
-        court = rng.choice(COURTS)
+        court = rng.choice(self.courts)
         kind = rng.choices(["执", "执恢", "执保"], weights=[88, 9, 3])[0]
         key = (filed.year, court, kind)
         self.serials[key] = self.serials.get(key, 0) + rng.randint(1, 3)

@@ -14,9 +14,9 @@ from ..ids import uuid7
 from . import search
 from .database import create_case_file, open_database
 from .errors import CaseFileError, StorageFull
-from .journal import Applied, Change, apply_changes, field_versions, unknown_field, utc_now
+from .journal import Applied, Change, apply_changes, field_versions, utc_now
 from .lock import CaseFileLock
-from .records import RECORD_TYPES, record_type
+from .records import RECORD_TYPES, record_type, unknown_field
 
 if TYPE_CHECKING:
     import sqlite_utils
@@ -201,7 +201,7 @@ class CaseFile:
             return None
         data = dict(zip([d[0] for d in cur.description], row, strict=True))
         values = {f.name: data[f.name] for f in rt.fields}
-        return Record(rt.name, record_id, values, field_versions(data))
+        return Record(rt.name, record_id, values, field_versions(data, rt))
 
     def meta(self, key: str, default: str = "") -> str:
         row = self.conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()

@@ -9,11 +9,11 @@ import json
 import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from .errors import ChangeRefused
-from .records import DATE, ENUM, FLAG, MONEY, REF, RecordType, record_type
+from .records import RecordType, check_value, record_type, record_versions
 
 
 @dataclass(frozen=True)
@@ -32,6 +32,9 @@ class Change:
     # generator, never pushed
     origin: str = "local"
     server_seq: int | None = None
+    # Pulled changes: fields not applied here because a later change (in the server's order)
+    # already holds them. Kept in the journal so that a replay applies the same.
+    skipped: tuple[str, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -59,51 +62,9 @@ def utc_now() -> str:
     return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
-def unknown_field(rt: RecordType, name: str) -> ChangeRefused:
-    return ChangeRefused(
-        f"记录类型“{rt.name}”没有字段“{name}”，未保存。", f"unknown field {rt.name}.{name}"
-    )
-
-
-def _check_value(rt: RecordType, name: str, value: Any) -> Any:
-    """Structure only (types, enums, ISO dates); the domain has already checked meaning."""
-    f = rt.by_name.get(name)
-    if f is None:
-        raise unknown_field(rt, name)
-    if value is None:
-        if f.kind in (MONEY, FLAG) or name in rt.required or f.default is not None:
-            raise ChangeRefused(
-                f"字段“{name}”的值不合规定：不能为空，未保存。", f"{rt.name}.{name} cannot be None"
-            )
-        return None
-    bad = False
-    if f.kind == MONEY:
-        bad = type(value) is not int or value < 0
-    elif f.kind == FLAG:
-        bad = value not in (0, 1) or type(value) is not int
-    elif f.kind == DATE:
-        try:
-            bad = date.fromisoformat(value).isoformat() != value
-        except (TypeError, ValueError):
-            bad = True
-    elif f.kind == ENUM:
-        bad = value not in f.choices
-    elif f.kind == REF:
-        bad = not isinstance(value, str) or not value
-    else:
-        bad = not isinstance(value, str)
-    if bad:
-        raise ChangeRefused(
-            f"字段“{name}”的值不合规定，未保存。", f"bad value for {rt.name}.{name}: {value!r}"
-        )
-    return value
-
-
-def field_versions(row: dict[str, Any]) -> dict[str, str]:
+def field_versions(row: dict[str, Any], rt: RecordType) -> dict[str, str]:
     """The version (the id of the change that last set it) of every field of a state row."""
-    versions = json.loads(row["_versions"])
-    rt_fields = [k for k in row if k not in ("n", "id", "_origin", "_versions")]
-    return {k: versions.get(k, row["_origin"]) for k in rt_fields}
+    return record_versions(rt, row["_origin"], json.loads(row["_versions"]))
 
 
 def _current(conn: sqlite3.Connection, rt: RecordType, record_id: str) -> dict[str, Any] | None:
@@ -127,7 +88,8 @@ def apply_changes(
     journal_rows = []
     for ch in changes:
         rt = record_type(ch.record_type)
-        values = {k: _check_value(rt, k, v) for k, v in ch.fields.items()}
+        checked = {k: check_value(rt, k, v) for k, v in ch.fields.items()}
+        values = {k: v for k, v in checked.items() if k not in ch.skipped}
         # A change whose base is all None was made against no record: it creates one.
         inserted = False
         if all(v is None for v in ch.base.values()):
@@ -198,7 +160,7 @@ def apply_changes(
                 ch.change_id,
                 ch.record_type,
                 ch.record_id,
-                json.dumps(values, ensure_ascii=False, sort_keys=True),
+                json.dumps(checked, ensure_ascii=False, sort_keys=True),
                 # Only the versions there were: a field absent from `base` had none (new record).
                 json.dumps({k: v for k, v in ch.base.items() if v is not None}, sort_keys=True),
                 ch.officer,
@@ -206,14 +168,15 @@ def apply_changes(
                 ch.at,
                 ch.origin,
                 ch.server_seq,
+                json.dumps(sorted(ch.skipped)),
             )
         )
         result.changes.append(ch)
         result.case_ids.add(case_id)
     conn.executemany(
         """INSERT INTO journal (change_id, record_type, record_id, fields, base, officer,
-                                device, at, origin, server_seq)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                                device, at, origin, server_seq, skipped)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
         journal_rows,
     )
     return result
@@ -223,10 +186,20 @@ def journal_changes(conn: sqlite3.Connection, after_seq: int = 0) -> Iterable[Ch
     """The journal in the order it was applied, as Change objects."""
     cur = conn.execute(
         """SELECT change_id, record_type, record_id, fields, base, officer, device, at, origin,
-                  server_seq FROM journal WHERE seq > ? ORDER BY seq""",
+                  server_seq, skipped FROM journal WHERE seq > ? ORDER BY seq""",
         (after_seq,),
     )
-    for cid, rtype, rid, fields, base, officer, device, at, origin, sseq in cur:
+    for cid, rtype, rid, fields, base, officer, device, at, origin, sseq, skipped in cur:
         yield Change(
-            cid, rtype, rid, json.loads(fields), json.loads(base), officer, device, at, origin, sseq
+            cid,
+            rtype,
+            rid,
+            json.loads(fields),
+            json.loads(base),
+            officer,
+            device,
+            at,
+            origin,
+            sseq,
+            tuple(json.loads(skipped)),
         )

@@ -7,29 +7,25 @@ file at the previous version, never half-migrated. Never edit a released migrati
 import sqlite3
 from collections.abc import Callable
 
-from .records import RECORD_TYPES, RecordType
-
 APPLICATION_ID = 0x5A584757  # "ZXGW": marks a case file (SQLite header offset 68)
 
 
-def _state_table(rt: RecordType) -> str:
-    cols = ",\n  ".join(f"{f.name}" + _column_type(f.kind) for f in rt.fields)
-    # n: a stable integer key for the search index (explicit INTEGER PRIMARY KEY survives VACUUM);
-    # _origin: the change that created the record; _versions: {field: change id} for fields changed
-    # since, so each field's version is _versions.get(field, _origin).
-    return f"""CREATE TABLE {rt.table} (
+def _state_table(table: str, columns: str) -> str:
+    """A state table: the record type's columns, written out as they were when the migration was
+    made (a migration must create the same table forever, whatever records.py says later).
+
+    n: a stable integer key for the search index (an explicit INTEGER PRIMARY KEY survives VACUUM);
+    _origin: the change that created the record; _versions: {field: change id} for fields changed
+    since, so each field's version is _versions.get(field, _origin).
+    """
+    return f"""CREATE TABLE {table} (
   n INTEGER PRIMARY KEY,
   id TEXT NOT NULL UNIQUE,
-  {cols},
+  {columns},
+  deleted INTEGER NOT NULL DEFAULT 0,
   _origin TEXT NOT NULL,
   _versions TEXT NOT NULL DEFAULT '{{}}'
 )"""
-
-
-def _column_type(kind: str) -> str:
-    return {"money": " INTEGER NOT NULL DEFAULT 0", "flag": " INTEGER NOT NULL DEFAULT 0"}.get(
-        kind, ""
-    )
 
 
 def _m1_case_file(conn: sqlite3.Connection) -> None:
@@ -61,8 +57,22 @@ def _m1_case_file(conn: sqlite3.Connection) -> None:
         "WHERE server_seq IS NULL AND origin = 'local'"
     )
     conn.execute("CREATE INDEX journal_record ON journal(record_id)")
-    conn.execute(_state_table(RECORD_TYPES["case"]))
-    conn.execute(_state_table(RECORD_TYPES["party"]))
+    conn.execute(
+        _state_table(
+            "cases",
+            """case_number, court_code, officer, filing_date, cause, basis_court, basis_number,
+  basis_kind, basis_effective_date, principal INTEGER NOT NULL DEFAULT 0,
+  interest INTEGER NOT NULL DEFAULT 0, interest_terms,
+  enforcement_fee INTEGER NOT NULL DEFAULT 0, status, closing_date, closing_method, notes""",
+        )
+    )
+    conn.execute(
+        _state_table(
+            "parties",
+            """case_id, role, kind, name, sex, ethnicity, birth_date, id_number, address, phone,
+  credit_code, legal_representative, represents, authority, authority_document""",
+        )
+    )
     for col in ("case_number", "filing_date", "officer", "status", "principal"):
         conn.execute(f"CREATE INDEX cases_{col} ON cases({col})")
     conn.execute("CREATE INDEX parties_case ON parties(case_id)")
@@ -82,8 +92,31 @@ def _m1_case_file(conn: sqlite3.Connection) -> None:
     conn.execute("CREATE VIRTUAL TABLE case_bigrams USING fts5(body, tokenize='unicode61')")
 
 
+def _m2_sync(conn: sqlite3.Connection) -> None:
+    """What syncing with the central server needs: conflicts, attachments, the sync state of each
+    journal entry, and the fields of a pulled change that were not applied (the server had put a
+    later change on them), so that a replay applies exactly what was applied."""
+    conn.execute("ALTER TABLE journal ADD COLUMN skipped TEXT NOT NULL DEFAULT '[]'")
+    conn.execute("ALTER TABLE journal ADD COLUMN sync_status TEXT")  # NULL, or 'rejected'
+    conn.execute("ALTER TABLE journal ADD COLUMN sync_note TEXT NOT NULL DEFAULT ''")
+    conn.execute("CREATE INDEX journal_server_seq ON journal(server_seq)")
+    conn.execute(
+        _state_table(
+            "conflicts",
+            """case_id, target_type, target_id, field, replaced_value, replaced_version,
+  replaced_officer, current_change, current_officer, status, resolution""",
+        )
+    )
+    conn.execute("CREATE INDEX conflicts_case ON conflicts(case_id)")
+    conn.execute("CREATE INDEX conflicts_open ON conflicts(target_id) WHERE status = 'open'")
+    conn.execute(_state_table("attachments", "case_id, sha256, name, size, mime, note"))
+    conn.execute("CREATE INDEX attachments_case ON attachments(case_id)")
+    conn.execute("CREATE INDEX attachments_sha256 ON attachments(sha256)")
+
+
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _m1_case_file,
+    _m2_sync,
 ]
 
 LATEST_VERSION = len(MIGRATIONS)

@@ -6,6 +6,7 @@ table in a migration.
 """
 
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from ..domain.case import (
@@ -16,11 +17,13 @@ from ..domain.case import (
     PARTY_ROLES,
     SEXES,
 )
+from .errors import ChangeRefused
 
 # Field kinds the store itself checks (structure only; the domain validates meaning before saving).
 TEXT = "text"
 DATE = "date"  # ISO yyyy-mm-dd
 MONEY = "money"  # integer fen, >= 0
+INT = "int"  # a count or size, >= 0
 FLAG = "flag"  # 0 or 1
 REF = "ref"  # id of another record
 ENUM = "enum"
@@ -103,11 +106,103 @@ PARTY = RecordType(
     ),
 )
 
-RECORD_TYPES: dict[str, RecordType] = {t.name: t for t in (CASE, PARTY)}
+# A disagreement found by the central server: a field changed there since the version the officer
+# saw. The server keeps the newer change (server order) and this record keeps the value it
+# replaced, until a person decides. Made by the server only; resolved by an ordinary change.
+CONFLICT = RecordType(
+    name="conflict",
+    table="conflicts",
+    required=("case_id", "target_type", "target_id", "field"),
+    case_ref="case_id",
+    fields=(
+        Field("case_id", REF),
+        Field("target_type"),
+        Field("target_id", REF),
+        Field("field"),
+        Field("replaced_value", default=""),  # JSON of the value that was replaced
+        Field("replaced_version", default=""),  # the change that had set it
+        Field("replaced_officer", default=""),
+        Field("current_change", default=""),  # the change that replaced it
+        Field("current_officer", default=""),
+        Field("status", ENUM, ("open", "resolved"), default="open"),
+        Field("resolution", ENUM, ("kept_current", "restored_replaced")),
+        Field("deleted", FLAG, default=0),
+    ),
+)
+
+# A file attached to a case (photo, scanned document), stored by content hash beside the case file
+# and sent to the server by that hash.
+ATTACHMENT = RecordType(
+    name="attachment",
+    table="attachments",
+    required=("case_id", "sha256", "name"),
+    case_ref="case_id",
+    fields=(
+        Field("case_id", REF),
+        Field("sha256"),
+        Field("name"),
+        Field("size", INT, default=0),
+        Field("mime", default="application/octet-stream"),
+        Field("note", default=""),
+        Field("deleted", FLAG, default=0),
+    ),
+)
+
+RECORD_TYPES: dict[str, RecordType] = {t.name: t for t in (CASE, PARTY, CONFLICT, ATTACHMENT)}
 
 
 def record_type(name: str) -> RecordType:
     try:
         return RECORD_TYPES[name]
     except KeyError:
-        raise KeyError(f"unknown record type {name!r}") from None
+        raise ChangeRefused(
+            f"未知的记录类型“{name}”，未保存。", f"unknown record type {name!r}"
+        ) from None
+
+
+def unknown_field(rt: RecordType, name: str) -> ChangeRefused:
+    return ChangeRefused(
+        f"记录类型“{rt.name}”没有字段“{name}”，未保存。", f"unknown field {rt.name}.{name}"
+    )
+
+
+def check_value(rt: RecordType, name: str, value: Any) -> Any:
+    """Structure only (types, enums, ISO dates); the domain has already checked meaning."""
+    f = rt.by_name.get(name)
+    if f is None:
+        raise unknown_field(rt, name)
+    if value is None:
+        if f.kind in (MONEY, INT, FLAG) or name in rt.required or f.default is not None:
+            raise ChangeRefused(
+                f"字段“{name}”的值不合规定：不能为空，未保存。", f"{rt.name}.{name} cannot be None"
+            )
+        return None
+    bad = False
+    if f.kind in (MONEY, INT):
+        bad = type(value) is not int or value < 0
+    elif f.kind == FLAG:
+        bad = value not in (0, 1) or type(value) is not int
+    elif f.kind == DATE:
+        try:
+            bad = date.fromisoformat(value).isoformat() != value
+        except (TypeError, ValueError):
+            bad = True
+    elif f.kind == ENUM:
+        bad = value not in f.choices
+    elif f.kind == REF:
+        bad = not isinstance(value, str) or not value
+    else:
+        bad = not isinstance(value, str)
+    if bad:
+        raise ChangeRefused(
+            f"字段“{name}”的值不合规定，未保存。", f"bad value for {rt.name}.{name}: {value!r}"
+        )
+    return value
+
+
+def record_versions(rt: RecordType, origin: str, changed: dict[str, str]) -> dict[str, str]:
+    """The version of every field of a record: the change that last set it, else the creating one.
+
+    The workstation and the server both compute versions this way, so their summaries agree.
+    """
+    return {f.name: changed.get(f.name, origin) for f in rt.fields}

@@ -1,0 +1,1 @@
+"""Sync with the central server: the protocol (shared with the server) and the client."""

@@ -1,0 +1,142 @@
+"""The sync protocol: what goes over the wire between a workstation and the central server.
+
+Shared by the client (workstation/sync/client.py) and the server (central/): one definition of
+the messages, the idempotency check, the summary both sides compare, and the field checks.
+
+    POST /api/v1/session      {"username", "password", "device"} -> {"token", "expires_at", ...}
+    DELETE /api/v1/session    revoke the token presented
+    GET  /api/v1/status       -> {"server_time", "latest_seq", "account": {...}}
+    POST /api/v1/push         {"changes": [change, ...]} (at most PUSH_BATCH)
+                              -> {"results": [{"change_id", "status", "server_seq", "reason"}]}
+    GET  /api/v1/changes?since=S&limit=N
+                              -> {"changes": [change + "server_seq", ...], "next": S2, "more": bool}
+    GET  /api/v1/summary      -> {"count", "digest"} over the records in the caller's scope
+    HEAD /api/v1/blobs/{sha256}            200 if the server has it whole, else 404
+    GET  /api/v1/blobs/{sha256}/offset     -> {"offset": bytes received so far}
+    PUT  /api/v1/blobs/{sha256}?offset=K   the bytes from K on (resumable); verified by hash
+    GET  /api/v1/blobs/{sha256}            the bytes
+
+A change on the wire is the journal's Change: change_id, record_type, record_id, fields, base,
+officer, device, at. The change id is the idempotency key: the same change pushed twice is
+accepted once ("duplicate" the second time, same server_seq); different content under a known
+id is "rejected". Push statuses: "accepted", "duplicate", "rejected". A change whose base
+versions differ from the server's is still accepted (the server's order decides the state) and
+the server records a conflict record, which syncs like any record, for a person to resolve.
+"""
+
+import hashlib
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from ..store.errors import ChangeRefused
+from ..store.journal import Change
+from ..store.records import check_value, record_type
+
+API = "/api/v1"
+PUSH_BATCH = 500
+PULL_PAGE = 2000
+CLOCK_TOLERANCE_SECONDS = 300  # a device clock further off than this is reported
+ACCEPTED, DUPLICATE, REJECTED = "accepted", "duplicate", "rejected"
+_WIRE_KEYS = ("change_id", "record_type", "record_id", "fields", "base", "officer", "device", "at")
+
+
+class ProtocolError(ValueError):
+    """A message that does not follow the protocol; `reason` is Chinese, for people."""
+
+    def __init__(self, reason: str, detail: str = "") -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.detail = detail or reason
+
+
+@dataclass(frozen=True)
+class PushResult:
+    change_id: str
+    status: str
+    server_seq: int | None = None
+    reason: str = ""
+
+
+def change_to_wire(ch: Change) -> dict[str, Any]:
+    return {
+        "change_id": ch.change_id,
+        "record_type": ch.record_type,
+        "record_id": ch.record_id,
+        "fields": ch.fields,
+        # only the versions there were: absent means the field had none (a new record)
+        "base": {k: v for k, v in ch.base.items() if v is not None},
+        "officer": ch.officer,
+        "device": ch.device,
+        "at": ch.at,
+    }
+
+
+def change_from_wire(data: Any, *, origin: str = "server") -> Change:
+    """A Change from a wire message, its shape and field values checked (ProtocolError if not)."""
+    if not isinstance(data, dict):
+        raise ProtocolError("变更记录格式错误。", f"change is {type(data).__name__}")
+    for key in _WIRE_KEYS:
+        if key not in data:
+            raise ProtocolError("变更记录缺少必要的内容。", f"change lacks {key!r}")
+    for key in ("change_id", "record_type", "record_id", "officer", "device", "at"):
+        if not isinstance(data[key], str) or len(data[key]) > 200:
+            raise ProtocolError("变更记录格式错误。", f"{key} must be a short string")
+    if not data["change_id"] or not data["record_id"]:
+        raise ProtocolError("变更记录缺少编号。", "empty change_id or record_id")
+    fields, base = data["fields"], data["base"]
+    if not isinstance(fields, dict) or not isinstance(base, dict):
+        raise ProtocolError("变更记录格式错误。", "fields and base must be objects")
+    try:
+        rt = record_type(data["record_type"])
+        checked = {k: check_value(rt, k, v) for k, v in fields.items()}
+    except ChangeRefused as exc:
+        raise ProtocolError(exc.message, exc.detail) from exc
+    for k, v in base.items():
+        if k not in fields or not isinstance(v, str):
+            raise ProtocolError("变更记录的版本信息错误。", f"bad base entry {k!r}")
+    server_seq = data.get("server_seq")
+    if server_seq is not None and (type(server_seq) is not int or server_seq < 1):
+        raise ProtocolError("变更记录的序号错误。", f"bad server_seq {server_seq!r}")
+    return Change(
+        data["change_id"],
+        rt.name,
+        data["record_id"],
+        checked,
+        {k: base.get(k) for k in checked},
+        data["officer"],
+        data["device"],
+        data["at"],
+        origin=origin,
+        server_seq=server_seq,
+    )
+
+
+def content_hash(wire: dict[str, Any]) -> str:
+    """What makes two pushes of one change id the same change (the idempotency comparison)."""
+    body = {k: wire[k] for k in _WIRE_KEYS}
+    body["base"] = {k: v for k, v in body["base"].items() if v is not None}
+    text = json.dumps(body, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def record_digest(record_type_name: str, record_id: str, versions: dict[str, str]) -> int:
+    """One record's place in the summary: its id and the version of every field."""
+    text = (
+        record_type_name
+        + ":"
+        + record_id
+        + ":"
+        + ",".join(f"{k}={versions[k]}" for k in sorted(versions))
+    )
+    return int.from_bytes(hashlib.sha256(text.encode()).digest(), "big")
+
+
+def summary(records: Iterable[tuple[str, str, dict[str, str]]]) -> dict[str, Any]:
+    """Count and order-free digest (sum of record digests mod 2**256) of (type, id, versions)."""
+    count, total = 0, 0
+    for rtype, rid, versions in records:
+        count += 1
+        total = (total + record_digest(rtype, rid, versions)) % (1 << 256)
+    return {"count": count, "digest": f"{total:064x}"}
