@@ -180,6 +180,68 @@ def cmd_show(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_sync(args: argparse.Namespace) -> int:
+    import getpass
+
+    from .sync.client import HttpTransport, SyncClient, SyncError, swap_in_recovered
+
+    path = case_file_path(args.data_dir)
+    try:
+        cf = CaseFile.open(path)
+    except CaseFileMissing:
+        raise UserError(f"数据目录中还没有案件数据（{path}）。") from None
+    try:
+        if args.server:
+            cf.set_meta("server_url", args.server.rstrip("/"))
+        if args.user:
+            cf.set_meta("server_username", args.user)
+        server, user = cf.meta("server_url"), cf.meta("server_username")
+        if not server or not user:
+            raise UserError("请先用 --server 和 --user 指定同步服务器地址和用户名。")
+
+        def password() -> str | None:
+            if os.environ.get("WORKSTATION_SYNC_PASSWORD"):
+                return os.environ["WORKSTATION_SYNC_PASSWORD"]
+            if sys.stdin is not None and sys.stdin.isatty():
+                return getpass.getpass(f"{user} 的密码：")
+            return None
+
+        def progress(phase: str, done: int, total: int | None) -> None:
+            if not args.quiet:
+                print(f"{phase}…" + (f" {done}/{total}" if total else ""), file=sys.stderr)
+
+        transport = HttpTransport(server)
+        try:
+            report = SyncClient(
+                cf,
+                transport,
+                server_url=server,
+                username=user,
+                password=password,
+                progress=progress,
+            ).run()
+        except SyncError as exc:
+            log.info("sync failed: %s", exc.detail)
+            print(f"同步未完成：{exc.message}", file=sys.stderr)
+            return 3
+        finally:
+            transport.close()
+    finally:
+        cf.close()
+    if report.recovered and report.recovery_file:
+        kept = swap_in_recovered(path, report.recovery_file)
+        print(f"已用服务器的完整数据替换本机数据；原数据保留在 {kept}")
+    print(
+        f"同步完成：上传 {report.pushed} 条，下载 {report.pulled} 条，"
+        f"未解决的冲突 {report.open_conflicts} 条。"
+    )
+    for reason in {r for _, r in report.rejected}:
+        print(f"服务器拒绝了部分修改：{reason}", file=sys.stderr)
+    for warning in report.warnings:
+        print(f"提示：{warning}", file=sys.stderr)
+    return 0
+
+
 def cmd_gui(args: argparse.Namespace) -> int:
     if (
         sys.platform.startswith("linux")
@@ -219,6 +281,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="以 JSON 输出")
     p.add_argument("--limit", type=int, default=50)
     p.set_defaults(func=cmd_search)
+    p = sub.add_parser("sync", parents=[common], help="与中心服务器同步")
+    p.add_argument("--server", help="服务器地址，例如 http://10.1.1.5:8080（记住，下次可省略）")
+    p.add_argument("--user", help="同步用户名（记住，下次可省略）")
+    p.add_argument("--quiet", action="store_true", help="不显示进度")
+    p.set_defaults(func=cmd_sync)
     p = sub.add_parser("show", parents=[common], help="显示一件案件")
     p.add_argument("case_number")
     p.add_argument("--json", action="store_true", help="以 JSON 输出")

@@ -354,6 +354,7 @@ def fill_demo(casefile: CaseFile, cases: int, seed: int = 1, batch: int = 8000) 
     A second process generates while this one writes (the machine has two cores); the result is
     the same as generating here, since one generator makes every change in order.
     """
+    casefile.set_meta("demo", "1")  # demo data is never synced with a real server
     ctx = multiprocessing.get_context("spawn")
     queue = ctx.Queue(maxsize=4)
     producer = ctx.Process(

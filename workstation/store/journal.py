@@ -7,7 +7,7 @@ which is what makes the journal a complete audit trail and a sync feed.
 
 import json
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -182,13 +182,11 @@ def apply_changes(
     return result
 
 
-def journal_changes(conn: sqlite3.Connection, after_seq: int = 0) -> Iterable[Change]:
-    """The journal in the order it was applied, as Change objects."""
-    cur = conn.execute(
-        """SELECT change_id, record_type, record_id, fields, base, officer, device, at, origin,
-                  server_seq, skipped FROM journal WHERE seq > ? ORDER BY seq""",
-        (after_seq,),
-    )
+_SELECT_CHANGES = """SELECT change_id, record_type, record_id, fields, base, officer, device, at,
+                            origin, server_seq, skipped FROM journal"""
+
+
+def _changes(cur: sqlite3.Cursor) -> Iterator[Change]:
     for cid, rtype, rid, fields, base, officer, device, at, origin, sseq, skipped in cur:
         yield Change(
             cid,
@@ -203,3 +201,20 @@ def journal_changes(conn: sqlite3.Connection, after_seq: int = 0) -> Iterable[Ch
             sseq,
             tuple(json.loads(skipped)),
         )
+
+
+def journal_changes(conn: sqlite3.Connection, after_seq: int = 0) -> Iterator[Change]:
+    """The journal in the order it was applied, as Change objects."""
+    return _changes(conn.execute(f"{_SELECT_CHANGES} WHERE seq > ? ORDER BY seq", (after_seq,)))
+
+
+def pending_changes(conn: sqlite3.Connection) -> list[Change]:
+    """Changes made here that the server has neither acknowledged nor refused, in order."""
+    return list(
+        _changes(
+            conn.execute(
+                f"{_SELECT_CHANGES} WHERE server_seq IS NULL AND origin = 'local' "
+                "AND sync_status IS NULL ORDER BY seq"
+            )
+        )
+    )

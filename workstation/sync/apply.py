@@ -1,0 +1,85 @@
+"""Applying pulled changes so that the workstation ends where the server is.
+
+The server orders changes with its sequence and the last one accepted holds each field. A pulled
+change is applied field by field, except where the field's current local version is
+- a local change not yet acknowledged (it will be pushed and, on the server, come after), or
+- a change the server ordered after the pulled one.
+Such fields are recorded as `skipped` in the journal row, so a replay does the same.
+"""
+
+import json
+import sqlite3
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
+
+from ..store.journal import Applied, Change, apply_changes
+from ..store.records import record_type, record_versions
+
+
+@dataclass
+class PullOutcome:
+    applied: Applied = field(default_factory=Applied)
+    acknowledged: int = 0  # our own changes, echoed back with their server_seq
+    unknown_base: list[str] = field(default_factory=list)  # changes to records we do not hold
+
+
+def _version_seq(conn: sqlite3.Connection, change_id: str) -> tuple[int | None, bool]:
+    """(server_seq, pending) of the change that set a field: pending = local, not yet accepted."""
+    row = conn.execute(
+        "SELECT server_seq, origin, sync_status FROM journal WHERE change_id = ?", (change_id,)
+    ).fetchone()
+    if row is None:
+        return 0, False
+    server_seq, origin, sync_status = row
+    pending = origin == "local" and server_seq is None and sync_status is None
+    return server_seq, pending
+
+
+def apply_pulled(conn: sqlite3.Connection, changes: Iterable[Change]) -> PullOutcome:
+    """Apply a page of pulled changes inside the caller's transaction."""
+    out = PullOutcome()
+    for ch in changes:
+        assert ch.server_seq is not None, "pulled changes carry the server's sequence"
+        known = conn.execute(
+            "SELECT server_seq FROM journal WHERE change_id = ?", (ch.change_id,)
+        ).fetchone()
+        if known is not None:
+            if known[0] is None:
+                conn.execute(
+                    "UPDATE journal SET server_seq = ?, sync_status = NULL, sync_note = '' "
+                    "WHERE change_id = ?",
+                    (ch.server_seq, ch.change_id),
+                )
+                out.acknowledged += 1
+            continue
+        rt = record_type(ch.record_type)
+        row = conn.execute(
+            f"SELECT _origin, _versions FROM {rt.table} WHERE id = ?", (ch.record_id,)
+        ).fetchone()
+        creating = all(v is None for v in ch.base.values())
+        if row is None and not creating:
+            out.unknown_base.append(ch.change_id)  # e.g. a case newly assigned: recover
+            continue
+        if row is None and rt.case_ref and not _case_exists(conn, ch.fields.get(rt.case_ref)):
+            out.unknown_base.append(ch.change_id)
+            continue
+        skipped: list[str] = []
+        if row is not None:
+            versions = record_versions(rt, row[0], json.loads(row[1]))
+            for name in ch.fields:
+                seq, pending = _version_seq(conn, versions[name])
+                if pending or (seq is not None and seq > ch.server_seq):
+                    skipped.append(name)
+        pulled = replace(ch, origin="server", skipped=tuple(skipped))
+        result = apply_changes(conn, [pulled], check_base=False)
+        out.applied.changes.extend(result.changes)
+        out.applied.case_ids |= result.case_ids
+        out.applied.created_case_ids |= result.created_case_ids
+    return out
+
+
+def _case_exists(conn: sqlite3.Connection, case_id: object) -> bool:
+    return bool(
+        isinstance(case_id, str)
+        and conn.execute("SELECT 1 FROM cases WHERE id = ?", (case_id,)).fetchone()
+    )

@@ -1,0 +1,55 @@
+"""The sync state of records, as the screens show it: 未同步, 已同步, 有冲突, 被拒绝."""
+
+import sqlite3
+from collections.abc import Sequence
+
+from ..store.records import RECORD_TYPES
+
+UNSYNCED, SYNCED, CONFLICT, REJECTED = "unsynced", "synced", "conflict", "rejected"
+STATE_TEXT = {UNSYNCED: "未同步", SYNCED: "已同步", CONFLICT: "有冲突", REJECTED: "被拒绝"}
+
+
+def record_states(conn: sqlite3.Connection, record_ids: Sequence[str]) -> dict[str, str]:
+    """The sync state of each record: a conflict beats a rejection beats unsynced beats synced."""
+    states = dict.fromkeys(record_ids, SYNCED)
+    if not record_ids:
+        return states
+    marks = ",".join("?" * len(record_ids))
+    for rid, rejected in conn.execute(
+        f"""SELECT record_id, max(sync_status = 'rejected') FROM journal
+            WHERE record_id IN ({marks}) AND origin = 'local' AND server_seq IS NULL
+            GROUP BY record_id""",
+        list(record_ids),
+    ):
+        states[rid] = REJECTED if rejected else UNSYNCED
+    for (rid,) in conn.execute(
+        f"SELECT DISTINCT target_id FROM conflicts WHERE status = 'open' AND deleted = 0 "
+        f"AND target_id IN ({marks})",
+        list(record_ids),
+    ):
+        states[rid] = CONFLICT
+    return states
+
+
+def case_state(conn: sqlite3.Connection, case_id: str) -> str:
+    """The state of a case taken with everything recorded under it (parties, attachments...)."""
+    ids = [case_id]
+    for rt in RECORD_TYPES.values():
+        if rt.case_ref and rt.name != "conflict":
+            ids += [
+                r[0]
+                for r in conn.execute(
+                    f"SELECT id FROM {rt.table} WHERE {rt.case_ref} = ?", (case_id,)
+                )
+            ]
+    states = set(record_states(conn, ids).values())
+    for state in (CONFLICT, REJECTED, UNSYNCED):
+        if state in states:
+            return state
+    return SYNCED
+
+
+def open_conflicts(conn: sqlite3.Connection) -> list[dict]:
+    cur = conn.execute("SELECT * FROM conflicts WHERE status = 'open' AND deleted = 0 ORDER BY n")
+    cols = [d[0] for d in cur.description]
+    return [dict(zip(cols, row, strict=True)) for row in cur]
