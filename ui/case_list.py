@@ -3,11 +3,13 @@
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QColor
 
 from workstation.domain.case import CLOSING_METHODS
 from workstation.domain.money import format_yuan
 from workstation.store import queries
 from workstation.store.casefile import CaseFile
+from workstation.sync.state import CONFLICT, REJECTED, STATE_TEXT, SYNCED, UNSYNCED, case_states
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -20,12 +22,20 @@ COLUMNS = (
     ("立案日期", "filing_date", "filing_date"),
     ("执行标的（元）", "principal", "principal"),
     ("状态", "status", "status"),
+    ("同步", "sync", None),
 )
 _POS = {name: queries.LIST_COLUMNS.index(name) for name in queries.LIST_COLUMNS}
+_POS["sync"] = _POS["id"]
 PAGE = 200
 # Counting stops here: "共 10,000+ 件" is as useful as the exact number and costs a fraction.
 COUNT_CAP = 10_000
 CASE_ID_ROLE = Qt.ItemDataRole.UserRole
+SYNC_COLOURS = {
+    UNSYNCED: QColor("#1565c0"),
+    REJECTED: QColor("#c62828"),
+    CONFLICT: QColor("#e65100"),
+    SYNCED: QColor("#2e7d32"),
+}
 
 
 def status_text(status: str, method: str | None) -> str:
@@ -46,12 +56,15 @@ class CaseListModel(QAbstractTableModel):
         self.rows: list[tuple] = []
         self.total = 0
         self.capped = False  # more than COUNT_CAP matches: total is a lower bound
+        self.demo = casefile.meta("demo") == "1"
+        self.sync_states: dict[str, str] = {}
         self.reload()
 
     # -- loading -----------------------------------------------------------------------------
     def reload(self) -> None:
         self.beginResetModel()
         conn = self.casefile.conn
+        self.sync_states = {} if self.demo else case_states(conn)
         counted = queries.count_cases(conn, self.filter, cap=COUNT_CAP)
         self.capped = counted > COUNT_CAP
         self.total = min(counted, COUNT_CAP)
@@ -121,7 +134,12 @@ class CaseListModel(QAbstractTableModel):
                 return format_yuan(value)
             if name == "status":
                 return status_text(value, row[_POS["closing_method"]])
+            if name == "sync":
+                return "" if self.demo else STATE_TEXT[self.sync_states.get(value, SYNCED)]
             return value
+        if role == Qt.ItemDataRole.ForegroundRole and name == "sync":
+            state = self.sync_states.get(row[_POS["id"]], SYNCED)
+            return SYNC_COLOURS.get(state)
         if role == CASE_ID_ROLE:
             return row[_POS["id"]]
         if role == Qt.ItemDataRole.TextAlignmentRole and name == "principal":
@@ -129,6 +147,8 @@ class CaseListModel(QAbstractTableModel):
         return None
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        if COLUMNS[column][2] is None:  # not sortable
+            return
         self.sort_column = COLUMNS[column][2]
         self.descending = order == Qt.SortOrder.DescendingOrder
         self.reload()

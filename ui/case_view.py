@@ -7,6 +7,7 @@ from PySide6.QtWidgets import QLabel, QTabWidget, QTextBrowser, QVBoxLayout, QWi
 
 from workstation.domain.case import AUTHORITIES, PARTY_KINDS, PARTY_ROLES, SEXES
 from workstation.domain.money import format_money
+from workstation.sync.state import STATE_TEXT
 
 from .case_list import status_text
 
@@ -14,7 +15,16 @@ if TYPE_CHECKING:
     from workstation.cases import CaseDetail
 
 
-def _party_html(p: dict, names: dict[str, str]) -> str:
+def _sync_badge(state: str | None) -> str:
+    if state is None:
+        return ""
+    colour = {"synced": "#2e7d32", "unsynced": "#1565c0", "conflict": "#e65100"}.get(
+        state, "#c62828"
+    )
+    return f" <span style='color:{colour}'>［{STATE_TEXT[state]}］</span>"
+
+
+def _party_html(p: dict, names: dict[str, str], state: str | None = None) -> str:
     role = PARTY_ROLES[p["role"]]
     bits: list[str] = []
     if p["kind"] == "person":
@@ -39,11 +49,12 @@ def _party_html(p: dict, names: dict[str, str]) -> str:
     if p["phone"]:
         bits.append(f"电话 {p['phone']}")
     detail = "，".join(escape(b) for b in bits if b)
-    return f"<p><b>{escape(role)}：{escape(p['name'])}</b><br/>{detail}</p>"
+    return f"<p><b>{escape(role)}：{escape(p['name'])}</b>{_sync_badge(state)}<br/>{detail}</p>"
 
 
-def overview_html(detail: "CaseDetail") -> str:
+def overview_html(detail: "CaseDetail", states: dict[str, str] | None = None) -> str:
     c = detail.case.values
+    states = states or {}
     names = {p.id: p.values["name"] for p in detail.parties}
     rows = [
         ("案号", c["case_number"]),
@@ -75,14 +86,17 @@ def overview_html(detail: "CaseDetail") -> str:
     )
     warnings = "".join(f"<p style='color:#b26a00'>⚠ {escape(w)}</p>" for w in detail.warnings)
     parties = "".join(
-        _party_html(p.values, names)
+        _party_html(p.values, names, states.get(p.id))
         for role in ("applicant", "debtor", "agent")
         for p in detail.of_role(role)
     )
     notes = (
         f"<h3>备注</h3><p>{escape(c['notes']).replace(chr(10), '<br/>')}</p>" if c["notes"] else ""
     )
-    return f"{warnings}<h3>当事人</h3>{parties}<h3>案件信息</h3><table>{table}</table>{notes}"
+    return (
+        f"{warnings}<h3>当事人</h3>{parties}"
+        f"<h3>案件信息{_sync_badge(states.get(detail.case.id))}</h3><table>{table}</table>{notes}"
+    )
 
 
 class CaseView(QWidget):
@@ -103,7 +117,7 @@ class CaseView(QWidget):
         self.detail: CaseDetail | None = None
         self.tabs.setVisible(False)
 
-    def show_case(self, detail: "CaseDetail | None") -> None:
+    def show_case(self, detail: "CaseDetail | None", states: dict[str, str] | None = None) -> None:
         self.detail = detail
         if detail is None:
             self.title.setText("请在左侧选择案件")
@@ -111,5 +125,5 @@ class CaseView(QWidget):
             return
         c = detail.case.values
         self.title.setText(f"{c['case_number']}　{status_text(c['status'], c['closing_method'])}")
-        self.overview.setHtml(overview_html(detail))
+        self.overview.setHtml(overview_html(detail, states))
         self.tabs.setVisible(True)

@@ -2,6 +2,8 @@
 
 import logging
 from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, QEvent, QItemSelection, QObject, QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
@@ -23,9 +25,13 @@ from PySide6.QtWidgets import (
 
 from workstation.store import queries
 from workstation.store.casefile import CaseFile
+from workstation.sync.state import record_states
 
-from .case_list import CASE_ID_ROLE, CaseListModel
+from .case_list import CASE_ID_ROLE, COLUMNS, CaseListModel
 from .case_view import CaseView
+
+if TYPE_CHECKING:
+    from workstation.sync.client import SyncReport
 
 log = logging.getLogger(__name__)
 SEARCH_DELAY_MS = 120
@@ -64,9 +70,11 @@ class MainWindow(QMainWindow):
         self.table.setAlternatingRowColors(True)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        for col, width in enumerate((190, 150, 150, 70, 90, 120, 120)):
+        for col, width in enumerate((190, 150, 150, 70, 90, 120, 130, 60)):
             self.table.setColumnWidth(col, width)
         header.setStretchLastSection(True)
+        self._sort_indicator = (4, Qt.SortOrder.DescendingOrder)
+        header.sortIndicatorChanged.connect(self._sort_changed)
 
         filters = QHBoxLayout()
         filters.addWidget(self.status_filter)
@@ -144,8 +152,16 @@ class MainWindow(QMainWindow):
         find.setShortcut(QKeySequence.StandardKey.Find)
         find.triggered.connect(lambda: (self.search.setFocus(), self.search.selectAll()))
         self.addAction(find)
+        self.sync_action = QAction("同步", self)
+        self.sync_action.setShortcut(QKeySequence("Ctrl+Shift+S"))
+        self.sync_action.triggered.connect(self.open_sync)
+        self.conflicts_action = QAction("冲突", self)
+        self.conflicts_action.triggered.connect(self.open_conflicts)
         toolbar.addAction(self.new_action)
         toolbar.addAction(self.edit_action)
+        toolbar.addSeparator()
+        toolbar.addAction(self.sync_action)
+        toolbar.addAction(self.conflicts_action)
 
     def _fill_officers(self) -> None:
         current = self.officer_filter.currentData()
@@ -177,7 +193,30 @@ class MainWindow(QMainWindow):
     def _refresh_counts(self) -> None:
         self.count_label.setText(self.model.count_text())
         unsynced = self.casefile.unsynced_count()
-        self.unsynced_label.setText(f"未同步的修改：{unsynced} 条")
+        rejected = self.casefile.rejected_count()
+        text = f"未同步的修改：{unsynced} 条"
+        if rejected:
+            text += f"　服务器拒绝的修改：{rejected} 条"
+        if self.casefile.meta("demo") == "1":
+            text += "　（演示数据，不同步）"
+        last = self.casefile.meta("last_sync")
+        if last:
+            text += f"　上次同步：{last.replace('T', ' ')}"
+        self.unsynced_label.setText(text)
+        conflicts = self.casefile.conn.execute(
+            "SELECT count(*) FROM conflicts WHERE status = 'open' AND deleted = 0"
+        ).fetchone()[0]
+        self.conflicts_action.setText(f"冲突（{conflicts}）" if conflicts else "冲突")
+        self.sync_action.setEnabled(self.casefile.meta("demo") != "1")
+
+    def _sort_changed(self, section: int, order: Qt.SortOrder) -> None:
+        header = self.table.horizontalHeader()
+        if COLUMNS[section][2] is None:  # this column does not sort: put the arrow back
+            header.blockSignals(True)
+            header.setSortIndicator(*self._sort_indicator)
+            header.blockSignals(False)
+        else:
+            self._sort_indicator = (section, order)
 
     # -- selection -------------------------------------------------------------------------
     def selected_case_id(self) -> str | None:
@@ -201,7 +240,11 @@ class MainWindow(QMainWindow):
     def show_case(self, case_id: str | None) -> None:
         self._ensure_case_support()
         detail = self._cases.load_case(self.casefile, case_id, self.courts) if case_id else None
-        self.case_view.show_case(detail)
+        states = None
+        if detail is not None and self.casefile.meta("demo") != "1":
+            ids = [detail.case.id, *(p.id for p in detail.parties)]
+            states = record_states(self.casefile.conn, ids)
+        self.case_view.show_case(detail, states)
 
     # -- editing -------------------------------------------------------------------------------
     def _ensure_case_support(self) -> None:
@@ -236,6 +279,49 @@ class MainWindow(QMainWindow):
         self._refresh_counts()
         if not self.select_case(case_id):
             self.show_case(case_id)
+
+    # -- sync ------------------------------------------------------------------------------------
+    def open_sync(self) -> None:
+        from .sync_dialog import SyncDialog
+
+        if getattr(self, "sync_dialog", None) is None:
+            self.sync_dialog = SyncDialog(self.casefile, self)
+            self.sync_dialog.synced.connect(self._after_sync)
+        self.sync_dialog.show()
+        self.sync_dialog.raise_()
+
+    def _after_sync(self, report: "SyncReport") -> None:
+        if report.recovered and report.recovery_file:
+            self._swap_in(report.recovery_file)
+        self._fill_officers()
+        self.model.set_filter(self.current_filter())
+        self._refresh_counts()
+        self.show_case(self.selected_case_id())
+
+    def _swap_in(self, recovered: Path) -> None:
+        """Replace the open case file by a recovered copy (the old one is kept beside it)."""
+        from workstation.sync.client import swap_in_recovered
+
+        path = self.casefile.path
+        self.casefile.close()
+        kept = swap_in_recovered(path, recovered)
+        self.casefile = CaseFile.open(path)
+        self.model.casefile = self.casefile
+        if getattr(self, "sync_dialog", None) is not None:
+            self.sync_dialog.casefile = self.casefile
+        log.warning("case file replaced by a recovered copy; old file kept as %s", kept)
+
+    def open_conflicts(self) -> None:
+        from .conflicts_dialog import ConflictsDialog
+
+        dialog = ConflictsDialog(self.casefile, self)
+        dialog.changed.connect(self._after_conflict_change)
+        dialog.exec()
+
+    def _after_conflict_change(self) -> None:
+        self.model.set_filter(self.current_filter())
+        self._refresh_counts()
+        self.show_case(self.selected_case_id())
 
     # -- layout memory ------------------------------------------------------------------------
     def _restore_layout(self) -> None:

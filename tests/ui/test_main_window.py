@@ -110,7 +110,7 @@ def test_edit_party_address_is_saved_and_survives_reopening(window, qtbot, gui_c
 
     before = window.casefile.unsynced_count()
     _run_modal(window.edit_case, interact)
-    assert window.unsynced_label.text() == f"未同步的修改：{before + 1} 条"
+    assert window.unsynced_label.text().startswith(f"未同步的修改：{before + 1} 条")
     assert new_address in window.case_view.overview.toPlainText()
     window.close()
     window.casefile.close()

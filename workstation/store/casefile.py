@@ -104,6 +104,11 @@ class CaseFile:
 
         return sqlite_utils.Database(self.conn)
 
+    def sibling(self) -> "CaseFile":
+        """A second connection to the same file for a worker thread (sync, batch work), under this
+        one's lock. WAL lets it write while this one reads; close it when the work is done."""
+        return CaseFile(open_database(self.path), self.path, None)
+
     def close(self) -> None:
         try:
             self.conn.close()
@@ -219,9 +224,17 @@ class CaseFile:
             self.officer = value
 
     def unsynced_count(self) -> int:
-        """Changes made here that the central server has not yet acknowledged."""
+        """Changes made here that the central server has neither acknowledged nor refused."""
         return self.conn.execute(
-            "SELECT count(*) FROM journal WHERE server_seq IS NULL AND origin = 'local'"
+            "SELECT count(*) FROM journal WHERE server_seq IS NULL AND origin = 'local' "
+            "AND sync_status IS NULL"
+        ).fetchone()[0]
+
+    def rejected_count(self) -> int:
+        """Changes made here that the central server refused (shown until dealt with)."""
+        return self.conn.execute(
+            "SELECT count(*) FROM journal WHERE server_seq IS NULL AND origin = 'local' "
+            "AND sync_status = 'rejected'"
         ).fetchone()[0]
 
     def state_snapshot(self) -> dict[str, dict[str, dict[str, Any]]]:

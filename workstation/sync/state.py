@@ -53,3 +53,35 @@ def open_conflicts(conn: sqlite3.Connection) -> list[dict]:
     cur = conn.execute("SELECT * FROM conflicts WHERE status = 'open' AND deleted = 0 ORDER BY n")
     cols = [d[0] for d in cur.description]
     return [dict(zip(cols, row, strict=True)) for row in cur]
+
+
+def case_states(conn: sqlite3.Connection) -> dict[str, str]:
+    """The cases that are not simply synced, with their state: read from the (small) set of
+    pending local changes and open conflicts, so the case list can show it for every row."""
+    states: dict[str, str] = {}
+    rank = {UNSYNCED: 1, REJECTED: 2, CONFLICT: 3}
+
+    def mark(case_id: str | None, state: str) -> None:
+        if case_id and rank[state] > rank.get(states.get(case_id, ""), 0):
+            states[case_id] = state
+
+    for rtype, rid, status in conn.execute(
+        "SELECT record_type, record_id, sync_status FROM journal "
+        "WHERE server_seq IS NULL AND origin = 'local'"
+    ):
+        rt = RECORD_TYPES.get(rtype)
+        if rt is None:
+            continue
+        if rt.case_ref is None:
+            case_id = rid
+        else:
+            row = conn.execute(
+                f"SELECT {rt.case_ref} FROM {rt.table} WHERE id = ?", (rid,)
+            ).fetchone()
+            case_id = row[0] if row else None
+        mark(case_id, REJECTED if status == "rejected" else UNSYNCED)
+    for (case_id,) in conn.execute(
+        "SELECT case_id FROM conflicts WHERE status = 'open' AND deleted = 0"
+    ):
+        mark(case_id, CONFLICT)
+    return states
