@@ -6,7 +6,6 @@ at any point, and the next sync carries on from there. A request that fails for 
 is retried with backoff; nothing is ordered by the device's clock.
 """
 
-import contextlib
 import hashlib
 import json
 import logging
@@ -43,6 +42,7 @@ class Reply:
     status: int
     body: bytes
     headers: dict[str, str] = field(default_factory=dict)
+    data: Any = None  # the parsed JSON answer, set by SyncClient.call
 
     def json(self) -> Any:
         try:
@@ -186,16 +186,35 @@ class SyncClient:
         if self.cancel.is_set():
             raise Cancelled()
 
-    def call(self, method: str, path: str, *, auth: bool = True, **kw: Any) -> Reply:
-        """One request, retried with backoff on network failures and busy servers."""
+    def call(
+        self,
+        method: str,
+        path: str,
+        *,
+        auth: bool = True,
+        json_body: Any = None,
+        content: bytes | None = None,
+        params: dict[str, Any] | None = None,
+    ) -> Reply:
+        """One request, retried with backoff on network failures, busy servers and answers cut
+        short. A JSON answer is parsed here, so a truncated one is retried like a lost one."""
         last = ""
-        for attempt in range(self.retry.attempts):
+        reauthenticated = False
+        attempt = 0
+        while attempt < self.retry.attempts:
             self._check_cancel()
-            headers = dict(kw.pop("headers", None) or {})
-            if auth:
-                headers["Authorization"] = f"Bearer {self._token()}"
+            headers = {"Authorization": f"Bearer {self._token()}"} if auth else {}
             try:
-                reply = self.transport.request(method, protocol.API + path, headers=headers, **kw)
+                reply = self.transport.request(
+                    method,
+                    protocol.API + path,
+                    json_body=json_body,
+                    content=content,
+                    params=params,
+                    headers=headers,
+                )
+                if method != "HEAD" and reply.status not in RETRY_STATUSES and reply.body:
+                    reply.data = reply.json()
             except TransportError as exc:
                 last = str(exc)
                 log.info("%s %s failed (attempt %d): %s", method, path, attempt + 1, exc)
@@ -203,14 +222,16 @@ class SyncClient:
                 if reply.status == 401 and auth:
                     secrets.forget_token(self.server_url, self.username)
                     self.token = None
-                    if attempt > 0:  # a fresh token was refused too
+                    if reauthenticated:  # a fresh token was refused too
                         raise SyncError("auth", "服务器拒绝了登录凭据，请重新登录。", "401 twice")
+                    reauthenticated = True
                     continue
                 if reply.status not in RETRY_STATUSES:
                     return reply
                 last = f"HTTP {reply.status}"
                 log.info("%s %s: %s (attempt %d)", method, path, last, attempt + 1)
             time.sleep(self.retry.delay(attempt))
+            attempt += 1
         if last.startswith("HTTP"):
             raise SyncError(
                 "server",
@@ -242,22 +263,20 @@ class SyncClient:
             raise SyncError("auth", "登录失败次数过多，请稍后再试。", "sign-in rate limited")
         if reply.status != 200:
             raise SyncError("server", "登录时服务器出错，请稍后再试。", f"sign-in {reply.status}")
-        token = reply.json()["token"]
+        token = reply.data["token"]
         secrets.save_token(self.server_url, self.username, token)
         self.token = token
         return token
 
     def _ok(self, reply: Reply, what: str) -> Any:
         if reply.status >= 400:
-            reason = ""
-            with contextlib.suppress(TransportError, AttributeError):
-                reason = reply.json().get("reason", "")
+            reason = reply.data.get("reason", "") if isinstance(reply.data, dict) else ""
             if reply.status == 403:
                 raise SyncError("refused", reason or "服务器拒绝了这次同步请求（权限不足）。", what)
             raise SyncError(
                 "server", reason or f"服务器返回错误（{reply.status}），请稍后再试。", what
             )
-        return reply.json()
+        return reply.data
 
     # -- the phases -----------------------------------------------------------------------------
     def run(self) -> SyncReport:
@@ -307,7 +326,7 @@ class SyncClient:
                 chunk = data[offset : offset + BLOB_CHUNK]
                 reply = self.call("PUT", f"/blobs/{sha}", params={"offset": offset}, content=chunk)
                 if reply.status == 409:  # the server has a different amount: resume from it
-                    offset = reply.json()["offset"]
+                    offset = reply.data["offset"]
                     continue
                 self._ok(reply, "blob upload")
                 offset += len(chunk)
