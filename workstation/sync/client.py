@@ -134,24 +134,16 @@ BLOB_CHUNK = 1 << 20
 
 
 def local_summary(casefile: CaseFile) -> dict[str, Any]:
-    """protocol.summary over what this workstation holds and the server should hold too: every
-    record except those whose creation the server refused."""
+    """protocol.summary over every record this workstation holds (the server computes the same
+    over the caller's scope: after a complete sync they are equal)."""
     conn = casefile.conn
-    refused = {
-        r[0]
-        for r in conn.execute(
-            "SELECT record_id FROM journal j WHERE sync_status = 'rejected' AND origin = 'local' "
-            "AND base = '{}'"
-        )
-    }
 
     def records():
         for rt in RECORD_TYPES.values():
             for rid, origin, versions in conn.execute(
                 f"SELECT id, _origin, _versions FROM {rt.table}"
             ):
-                if rid not in refused:
-                    yield rt.name, rid, record_versions(rt, origin, json.loads(versions))
+                yield rt.name, rid, record_versions(rt, origin, json.loads(versions))
 
     return protocol.summary(records())
 
@@ -393,12 +385,18 @@ class SyncClient:
     def check(self, report: SyncReport) -> None:
         """Compare summaries; on a mismatch download a fresh copy and swap it in."""
         self.progress("核对", 0, None)
+        if pending_changes(self.cf.conn):  # some push went unanswered: try again next time
+            report.warnings.append("部分修改尚未得到服务器确认，下次同步时会再次上传。")
+            return
         remote = self._ok(self.call("GET", "/summary"), "summary")
         local = local_summary(self.cf)
         if remote == local:
             return
         log.warning("summary mismatch: local %s, server %s: recovering", local, remote)
-        report.warnings.append("本机数据与服务器不一致，已从服务器重新下载一份完整数据。")
+        report.warnings.append(
+            "本机数据与服务器不一致（例如有修改被服务器拒绝），已从服务器重新下载一份完整数据；"
+            "原数据文件保留在数据目录中。"
+        )
         report.recovery_file = self.download_fresh_copy(report, remote)
         report.recovered = True
 
