@@ -43,7 +43,15 @@ class ConflictsDialog(QDialog):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().setVisible(False)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        header = self.table.horizontalHeader()
+        for col in range(len(HEADERS)):
+            mode = (
+                QHeaderView.ResizeMode.Stretch
+                if col in (3, 5)
+                else (QHeaderView.ResizeMode.ResizeToContents)
+            )
+            header.setSectionResizeMode(col, mode)
+        self.table.setWordWrap(True)
         self.keep_button = QPushButton("保留现在的值")
         self.restore_button = QPushButton("恢复被替换的值")
         self.keep_button.clicked.connect(lambda: self.resolve(KEEP_CURRENT))
@@ -84,6 +92,7 @@ class ConflictsDialog(QDialog):
             )
             for col, value in enumerate(cells):
                 self.table.setItem(row, col, QTableWidgetItem(value))
+        self.table.resizeRowsToContents()
         has = bool(conflicts)
         self.empty.setVisible(not has)
         self.keep_button.setEnabled(has)

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from workstation.domain.dates import local_time_text
 from workstation.store import queries
 from workstation.store.casefile import CaseFile
 from workstation.sync.state import record_states
@@ -70,7 +71,7 @@ class MainWindow(QMainWindow):
         self.table.setAlternatingRowColors(True)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        for col, width in enumerate((190, 150, 150, 70, 90, 120, 130, 60)):
+        for col, width in enumerate((175, 130, 130, 60, 90, 115, 110, 60)):
             self.table.setColumnWidth(col, width)
         header.setStretchLastSection(True)
         self._sort_indicator = (4, Qt.SortOrder.DescendingOrder)
@@ -201,7 +202,7 @@ class MainWindow(QMainWindow):
             text += "　（演示数据，不同步）"
         last = self.casefile.meta("last_sync")
         if last:
-            text += f"　上次同步：{last.replace('T', ' ')}"
+            text += f"　上次同步：{local_time_text(last)}"
         self.unsynced_label.setText(text)
         conflicts = self.casefile.conn.execute(
             "SELECT count(*) FROM conflicts WHERE status = 'open' AND deleted = 0"

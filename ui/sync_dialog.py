@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from workstation import secrets
+from workstation.domain.dates import local_time_text
 from workstation.store.casefile import CaseFile
 from workstation.sync.client import HttpTransport, SyncClient, SyncError, SyncReport, Transport
 
@@ -145,7 +146,7 @@ class SyncDialog(QDialog):
 
     def refresh_info(self) -> None:
         last = self.casefile.meta("last_sync")
-        self.last_sync.setText(f"上次成功同步：{last.replace('T', ' ') if last else '从未同步'}")
+        self.last_sync.setText(f"上次成功同步：{local_time_text(last) if last else '从未同步'}")
         self.pending.setText(f"未同步的修改：{self.casefile.unsynced_count()} 条")
         server, user = self.server.text().strip(), self.user.text().strip()
         if not secrets.keyring_available():

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from datetime import date
+from datetime import UTC, date, datetime
 
 from .errors import InvalidDate
 
@@ -143,3 +143,13 @@ def _checked_date(year: int, month: int, day: int, shown: str) -> date:
         raise InvalidDate(
             f"日期“{shown}”不存在：{year}年{month}月没有{day}日，请核对日期"
         ) from None
+
+
+def local_time_text(utc_iso: str) -> str:
+    """A UTC timestamp as the officer reads it: local time, to the minute (2026-11-26 20:54)."""
+    if not utc_iso:
+        return ""
+    moment = datetime.fromisoformat(utc_iso.replace("Z", "+00:00"))
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone().strftime("%Y-%m-%d %H:%M")
