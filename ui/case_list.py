@@ -83,7 +83,9 @@ class CaseListModel(QAbstractTableModel):
         self.reload()
 
     def canFetchMore(self, parent: Index = QModelIndex()) -> bool:  # noqa: B008
-        return not parent.isValid() and (len(self.rows) < self.total or self.capped)
+        if parent.isValid() or self.casefile.closed:  # a view tidying up after the file closed
+            return False
+        return len(self.rows) < self.total or self.capped
 
     def fetchMore(self, parent: Index = QModelIndex()) -> None:  # noqa: B008
         if parent.isValid() or not self.rows:

@@ -185,6 +185,8 @@ class MainWindow(QMainWindow):
 
     def apply_filter(self) -> None:
         self._search_timer.stop()
+        if self.casefile.closed:  # a late signal after the window let go of the file
+            return
         selected = self.selected_case_id()
         self.model.set_filter(self.current_filter())
         self._refresh_counts()
@@ -347,5 +349,6 @@ class MainWindow(QMainWindow):
         self.settings.sync()
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        self._search_timer.stop()
         self.save_layout()
         super().closeEvent(event)

@@ -70,6 +70,7 @@ class CaseFile:
 
     def __init__(self, conn: sqlite3.Connection, path: Path, lock: CaseFileLock | None) -> None:
         self.conn = conn
+        self._closed = False
         self.path = path
         self._lock = lock
         self.device = self.meta("device")
@@ -109,7 +110,12 @@ class CaseFile:
         one's lock. WAL lets it write while this one reads; close it when the work is done."""
         return CaseFile(open_database(self.path), self.path, None)
 
+    @property
+    def closed(self) -> bool:
+        return self._closed
+
     def close(self) -> None:
+        self._closed = True
         try:
             self.conn.close()
         finally:
