@@ -76,19 +76,29 @@ def _current(conn: sqlite3.Connection, rt: RecordType, record_id: str) -> dict[s
 
 
 def apply_changes(
-    conn: sqlite3.Connection, changes: Iterable[Change], *, check_base: bool = True
+    conn: sqlite3.Connection,
+    changes: Iterable[Change],
+    *,
+    check_base: bool = True,
+    values_checked: bool = False,
 ) -> Applied:
     """Apply changes inside the caller's transaction: state row and journal row for each.
 
     With `check_base`, a change whose base versions differ from the fields' current versions is
     refused (someone else changed the field since the officer saw it). Replay and pulled server
-    changes, which the server has already ordered, pass `check_base=False`.
+    changes, which the server has already ordered, pass `check_base=False`. `values_checked`:
+    the field values already went through records.check_value (sync.protocol.change_from_wire
+    does it for everything that comes off the wire).
     """
     result = Applied()
     journal_rows = []
     for ch in changes:
         rt = record_type(ch.record_type)
-        checked = {k: check_value(rt, k, v) for k, v in ch.fields.items()}
+        checked = (
+            ch.fields
+            if values_checked
+            else {k: check_value(rt, k, v) for k, v in ch.fields.items()}
+        )
         values = {k: v for k, v in checked.items() if k not in ch.skipped}
         # A change whose base is all None was made against no record: it creates one.
         inserted = False

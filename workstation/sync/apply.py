@@ -36,15 +36,32 @@ def _version_seq(conn: sqlite3.Connection, change_id: str) -> tuple[int | None, 
 
 
 def apply_pulled(conn: sqlite3.Connection, changes: Iterable[Change]) -> PullOutcome:
-    """Apply a page of pulled changes inside the caller's transaction."""
+    """Apply a page of pulled changes inside the caller's transaction.
+
+    Changes are applied in batches: a batch is written before a change that touches a record the
+    batch holds, so each skip decision sees the state the changes before it left (a first sync,
+    all new records, is one batch per page).
+    """
     out = PullOutcome()
+    batch: list[Change] = []
+    in_batch: set[str] = set()
+    created: set[str] = set()  # cases created by this page, applied or still in the batch
+
+    def flush() -> None:
+        if batch:
+            result = apply_changes(conn, batch, check_base=False, values_checked=True)
+            out.applied.changes.extend(result.changes)
+            out.applied.case_ids |= result.case_ids
+            out.applied.created_case_ids |= result.created_case_ids
+            batch.clear()
+            in_batch.clear()
+
+    ids = [ch.change_id for ch in changes]
+    known = dict(_known_changes(conn, ids))
     for ch in changes:
         assert ch.server_seq is not None, "pulled changes carry the server's sequence"
-        known = conn.execute(
-            "SELECT server_seq FROM journal WHERE change_id = ?", (ch.change_id,)
-        ).fetchone()
-        if known is not None:
-            if known[0] is None:
+        if ch.change_id in known:
+            if known[ch.change_id] is None:
                 conn.execute(
                     "UPDATE journal SET server_seq = ?, sync_status = NULL, sync_note = '' "
                     "WHERE change_id = ?",
@@ -53,6 +70,8 @@ def apply_pulled(conn: sqlite3.Connection, changes: Iterable[Change]) -> PullOut
                 out.acknowledged += 1
             continue
         rt = record_type(ch.record_type)
+        if ch.record_id in in_batch:
+            flush()
         row = conn.execute(
             f"SELECT _origin, _versions FROM {rt.table} WHERE id = ?", (ch.record_id,)
         ).fetchone()
@@ -60,9 +79,11 @@ def apply_pulled(conn: sqlite3.Connection, changes: Iterable[Change]) -> PullOut
         if row is None and not creating:
             out.unknown_base.append(ch.change_id)  # e.g. a case newly assigned: recover
             continue
-        if row is None and rt.case_ref and not _case_exists(conn, ch.fields.get(rt.case_ref)):
-            out.unknown_base.append(ch.change_id)
-            continue
+        if row is None and rt.case_ref:
+            case_id = ch.fields.get(rt.case_ref)
+            if case_id not in created and not _case_exists(conn, case_id):
+                out.unknown_base.append(ch.change_id)
+                continue
         skipped: list[str] = []
         if row is not None:
             versions = record_versions(rt, row[0], json.loads(row[1]))
@@ -70,12 +91,22 @@ def apply_pulled(conn: sqlite3.Connection, changes: Iterable[Change]) -> PullOut
                 seq, pending = _version_seq(conn, versions[name])
                 if pending or (seq is not None and seq > ch.server_seq):
                     skipped.append(name)
-        pulled = replace(ch, origin="server", skipped=tuple(skipped))
-        result = apply_changes(conn, [pulled], check_base=False)
-        out.applied.changes.extend(result.changes)
-        out.applied.case_ids |= result.case_ids
-        out.applied.created_case_ids |= result.created_case_ids
+        if row is None and rt.case_ref is None:
+            created.add(ch.record_id)
+        batch.append(replace(ch, skipped=tuple(skipped)) if skipped else ch)
+        in_batch.add(ch.record_id)
+    flush()
     return out
+
+
+def _known_changes(conn: sqlite3.Connection, ids: list[str]) -> Iterable[tuple[str, int | None]]:
+    for start in range(0, len(ids), 500):
+        part = ids[start : start + 500]
+        yield from conn.execute(
+            f"SELECT change_id, server_seq FROM journal WHERE change_id IN "
+            f"({','.join('?' * len(part))})",
+            part,
+        )
 
 
 def _case_exists(conn: sqlite3.Connection, case_id: object) -> bool:

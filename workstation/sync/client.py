@@ -14,6 +14,7 @@ import random
 import threading
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -354,33 +355,46 @@ class SyncClient:
                         report.rejected.append((ch.change_id, r.get("reason") or ""))
         self.progress("上传变更", total, total)
 
+    def _fetch_page(self, since: int) -> tuple[dict[str, Any], list]:
+        page = self._ok(
+            self.call("GET", "/changes", params={"since": since, "limit": protocol.PULL_PAGE}),
+            "pull",
+        )
+        return page, [protocol.change_from_wire(c) for c in page["changes"]]
+
     def pull(self, report: SyncReport, into: CaseFile | None = None) -> bool:
         """Pull pages after the cursor into `into` (default: this case file). Returns whether
-        every change could be applied (False: some concern records this file lacks)."""
+        every change could be applied (False: some concern records this file lacks).
+
+        The next page is fetched while this one is written (one request in flight at a time);
+        the cursor moves only with a page written, so a fetched page that is never written is
+        simply fetched again next time.
+        """
         target = into or self.cf
         complete = True
-        while True:
-            self._check_cancel()
-            since = int(target.meta("pull_cursor", "0"))
-            self.progress("下载变更", report.pulled, None)
-            page = self._ok(
-                self.call("GET", "/changes", params={"since": since, "limit": protocol.PULL_PAGE}),
-                "pull",
-            )
-            changes = [protocol.change_from_wire(c) for c in page["changes"]]
-            with target.transaction() as conn:
-                outcome = apply_pulled(conn, changes)
-                search.index_cases(conn, outcome.applied.case_ids, outcome.applied.created_case_ids)
-                conn.execute(
-                    "INSERT INTO meta(key, value) VALUES ('pull_cursor', ?) "
-                    "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-                    (str(page["next"]),),
-                )
-            report.pulled += len(outcome.applied.changes)
-            report.acknowledged += outcome.acknowledged
-            complete = complete and not outcome.unknown_base
-            if not page["more"]:
-                return complete
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="pull") as fetcher:
+            upcoming = fetcher.submit(self._fetch_page, int(target.meta("pull_cursor", "0")))
+            while True:
+                self._check_cancel()
+                self.progress("下载变更", report.pulled, None)
+                page, changes = upcoming.result()
+                if page["more"]:
+                    upcoming = fetcher.submit(self._fetch_page, page["next"])
+                with target.transaction() as conn:
+                    outcome = apply_pulled(conn, changes)
+                    search.index_cases(
+                        conn, outcome.applied.case_ids, outcome.applied.created_case_ids
+                    )
+                    conn.execute(
+                        "INSERT INTO meta(key, value) VALUES ('pull_cursor', ?) "
+                        "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                        (str(page["next"]),),
+                    )
+                report.pulled += len(outcome.applied.changes)
+                report.acknowledged += outcome.acknowledged
+                complete = complete and not outcome.unknown_base
+                if not page["more"]:
+                    return complete
 
     def check(self, report: SyncReport) -> None:
         """Compare summaries; on a mismatch download a fresh copy and swap it in."""

@@ -36,7 +36,7 @@ from ..store.records import check_value, record_type
 
 API = "/api/v1"
 PUSH_BATCH = 500
-PULL_PAGE = 2000
+PULL_PAGE = 5000
 CLOCK_TOLERANCE_SECONDS = 300  # a device clock further off than this is reported
 ACCEPTED, DUPLICATE, REJECTED = "accepted", "duplicate", "rejected"
 _WIRE_KEYS = ("change_id", "record_type", "record_id", "fields", "base", "officer", "device", "at")
