@@ -17,7 +17,7 @@ import tomllib
 import warnings
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from functools import lru_cache
 from pathlib import Path
 
@@ -207,7 +207,7 @@ def _festival_from(entry: object, where: str, problem: Callable[[str], InvalidVa
     where = f"{where}（{name}）"
     first, last = entry.get("from"), entry.get("to")
     for key, value in (("from", first), ("to", last)):
-        if not isinstance(value, date):
+        if not isinstance(value, date) or isinstance(value, datetime):
             raise problem(f"{where} 的 {key} 应为日期，写作 2026-02-15（不加引号）")
     assert isinstance(first, date) and isinstance(last, date)
     if last < first:
@@ -215,7 +215,9 @@ def _festival_from(entry: object, where: str, problem: Callable[[str], InvalidVa
     if (last - first).days + 1 > MAX_FESTIVAL_DAYS:
         raise problem(f"{where} 放假超过{MAX_FESTIVAL_DAYS}天，请核对起止日期")
     working = entry.get("working_days", [])
-    if not isinstance(working, list) or not all(isinstance(d, date) for d in working):
+    if not isinstance(working, list) or not all(
+        isinstance(d, date) and not isinstance(d, datetime) for d in working
+    ):
         raise problem(f"{where} 的 working_days 应为日期列表，如 [2026-02-14]，没有就写 []")
     for day in working:
         if day.weekday() < 5:

@@ -126,7 +126,7 @@ def outstanding(
         delay_interest=delay,
         recovered=recovered,
         recovered_by_kind=tuple((kind, by_kind[kind]) for kind in RecoveryKind if kind in by_kind),
-        amount=total - recovered,
+        amount=max(0, total - recovered),
         overpaid=max(0, recovered - total),
     )
 

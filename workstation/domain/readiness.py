@@ -52,7 +52,7 @@ from .measures import (
 )
 from .money import format_money
 from .outstanding import Outstanding, Recovery, outstanding
-from .periods import period_end
+from .periods import Period, period_end
 from .settings import CourtSettings, LegalBases, default_legal_bases
 
 
@@ -139,6 +139,20 @@ class CaseSnapshot:
     @property
     def applicant_names(self) -> tuple[str, ...]:
         return tuple(p.name for p in self.applicants)
+
+
+def clue_verification_deadline(
+    clue: PropertyClue, settings: CourtSettings, *, calendar: HolidayCalendar | None = None
+) -> date:
+    """The day by which a clue must be verified: 7 days, 3 if urgent (财产调查规定 第2条 [C]).
+
+    A legal period: the day the clue was given is not counted, and a last day on a holiday moves
+    to the next working day (both per the court settings).
+    """
+    days = (
+        settings.clue_urgent_verification_days if clue.urgent else settings.clue_verification_days
+    )
+    return settings.legal_period_end(clue.given_date, Period(days=days), calendar)
 
 
 def termination_readiness(
@@ -248,13 +262,9 @@ class _Check:
         found = self.of_kind(debtor, kind)
         return max(found, key=lambda m: m.date) if found else None
 
-    def per_debtor(self, missing_for: Callable[[Party], list[str]]) -> tuple[list[str], list[str]]:
-        """Run `missing_for` over living debtors: (problems, names of debtors checked)."""
-        problems = []
-        for debtor in self.debtors:
-            for text in missing_for(debtor):
-                problems.append(f"{debtor.name}：{text}")
-        return problems, [d.name for d in self.debtors]
+    def per_debtor(self, missing_for: Callable[[Party], list[str]]) -> list[str]:
+        """Run `missing_for` over the living debtors; each problem is prefixed with the name."""
+        return [f"{debtor.name}：{text}" for debtor in self.debtors for text in missing_for(debtor)]
 
     # --- findings ---
 
@@ -271,7 +281,7 @@ class _Check:
                     gaps.append(f"未登记{kind.label}的发出日期")
             return gaps
 
-        problems, _ = self.per_debtor(missing)
+        problems = self.per_debtor(missing)
         return self.finding(
             "notice_and_report_order",
             "已发出执行通知书、报告财产令",
@@ -363,7 +373,7 @@ class _Check:
                 ids.append(entry.id)
             return gaps
 
-        problems, _ = self.per_debtor(missing)
+        problems = self.per_debtor(missing)
         return self.finding(
             "restriction_and_dishonest",
             "已发出限制消费令并在有效期内，符合条件的已纳入失信名单",
@@ -396,7 +406,7 @@ class _Check:
                     gaps.append(channel.label)
             return [f"{window}内未查询{'、'.join(gaps)}"] if gaps else []
 
-        problems, _ = self.per_debtor(missing)
+        problems = self.per_debtor(missing)
         return self.finding(
             "online_inquiry",
             f"结案前{window}内已对全部财产项目进行网络查控",
@@ -434,7 +444,7 @@ class _Check:
                     gaps.append(channel.label)
             return [f"未调查{'、'.join(gaps)}"] if gaps else []
 
-        problems, _ = self.per_debtor(missing)
+        problems = self.per_debtor(missing)
         return self.finding(
             "additional_inquiry",
             "已调查住房公积金（自然人）、理财产品、收益类保险、股息红利",
@@ -450,18 +460,7 @@ class _Check:
         closed = [c.id for c in self.case.clues if not c.status.open]
         details = []
         for clue in open_clues:
-            days = (
-                self.settings.clue_urgent_verification_days
-                if clue.urgent
-                else self.settings.clue_verification_days
-            )
-            due = period_end(
-                clue.given_date,
-                days=days,
-                count_start_day=self.settings.count_start_day,
-                skip_holidays=self.settings.legal_periods_skip_holidays,
-                calendar=self.calendar,
-            )
+            due = clue_verification_deadline(clue, self.settings, calendar=self.calendar)
             details.append(
                 f"{clue.description}（{clue.status.label}，应于{due.isoformat()}前核实）"
             )

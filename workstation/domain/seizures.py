@@ -37,6 +37,7 @@ def seizure_expiry(seizure: Seizure, kind: AssetKind, settings: CourtSettings) -
     """
     term = settings.seizure_term(kind)
     end = seizure.until or _term_end(seizure.date, term, settings.seizure_count_start_day)
+    term = settings.renewal_term(kind)
     for renewal in sorted(seizure.renewals, key=lambda r: r.date):
         if renewal.until is not None:
             end = renewal.until
@@ -59,6 +60,7 @@ def check_seizure_term(seizure: Seizure, kind: AssetKind, settings: CourtSetting
             field="until",
         )
     end = seizure.until or longest
+    term = settings.renewal_term(kind)
     for renewal in sorted(seizure.renewals, key=lambda r: r.date):
         if renewal.date > end:
             raise InvalidDate(

@@ -98,6 +98,7 @@ class CourtSettings:
     seizure_count_start_day: bool = True
     renewal_runs_from: str = "renewal_date"
     seizure_terms: Mapping[str, Period] = field(default_factory=lambda: dict(DEFAULT_SEIZURE_TERMS))
+    renewal_terms: Mapping[str, Period] = field(default_factory=lambda: dict(DEFAULT_SEIZURE_TERMS))
     seizure_term_class: Mapping[AssetKind, str] = field(
         default_factory=lambda: dict(DEFAULT_TERM_CLASS)
     )
@@ -124,6 +125,10 @@ class CourtSettings:
     def seizure_term(self, kind: AssetKind) -> Period:
         """The longest term a seizure of this kind of asset may run (《民诉法解释》第485条)."""
         return self.seizure_terms[self.seizure_term_class.get(kind, "other_right")]
+
+    def renewal_term(self, kind: AssetKind) -> Period:
+        """The term of one renewal (续行): by law no longer than the seizure term itself."""
+        return self.renewal_terms[self.seizure_term_class.get(kind, "other_right")]
 
 
 @dataclass(frozen=True)
@@ -241,6 +246,12 @@ SETTING_SOURCES: dict[str, SettingInfo] = {
             "seizure", "terms", "查封、扣押、冻结期限", "《民诉法解释》（2022）第485条 [C]"
         ),
         SettingInfo(
+            "seizure",
+            "renewal_terms",
+            "每次续行的期限",
+            "《民诉法解释》（2022）第485条：不得超过查封期限 [C]",
+        ),
+        SettingInfo(
             "seizure", "term_class", "各类财产适用的期限", "互联网金融账户余额按存款计 [U]"
         ),
         SettingInfo("clues", "verification_days", "线索核实期限（日）", "财产调查规定 第2条 [C]"),
@@ -300,6 +311,9 @@ def load_settings(path: Path | None = None) -> CourtSettings:
                 raise problem(where, "是不认识的项目（是否拼错？）")
             attr, parse = reader
             values[attr] = parse(raw, where, problem)
+    # kinds a file leaves out keep the legal term; a renewal defaults to the seizure term
+    values["seizure_terms"] = {**DEFAULT_SEIZURE_TERMS, **values.get("seizure_terms", {})}
+    values["renewal_terms"] = {**values["seizure_terms"], **values.get("renewal_terms", {})}
     settings = CourtSettings(**values)
     _check_consistent(settings, problem)
     return settings
@@ -394,7 +408,7 @@ def _renewal_start(raw: Any, where: str, problem: _Problem) -> str:
 def _terms(raw: Any, where: str, problem: _Problem) -> dict[str, Period]:
     if not isinstance(raw, dict):
         raise problem(where, "应为表")
-    terms = dict(DEFAULT_SEIZURE_TERMS)
+    terms: dict[str, Period] = {}  # only the kinds the file sets; merged in load_settings
     for key, value in raw.items():
         if key not in TERM_CLASSES:
             raise problem(f"{where}.{key}", f"不是期限种类，可用的种类：{'、'.join(TERM_CLASSES)}")
@@ -444,6 +458,7 @@ _READERS: dict[tuple[str, str], tuple[str, Parse]] = {
     ("seizure", "count_start_day"): ("seizure_count_start_day", _flag),
     ("seizure", "renewal_runs_from"): ("renewal_runs_from", _renewal_start),
     ("seizure", "terms"): ("seizure_terms", _terms),
+    ("seizure", "renewal_terms"): ("renewal_terms", _terms),
     ("seizure", "term_class"): ("seizure_term_class", _term_class),
     ("clues", "verification_days"): ("clue_verification_days", _count(1, 365)),
     ("clues", "urgent_verification_days"): ("clue_urgent_verification_days", _count(1, 365)),
@@ -454,6 +469,13 @@ _READERS: dict[tuple[str, str], tuple[str, Parse]] = {
 
 
 def _check_consistent(settings: CourtSettings, problem: _Problem) -> None:
+    for key, renewal in settings.renewal_terms.items():
+        term = settings.seizure_terms[key]
+        if _approx_days(renewal) > _approx_days(term):
+            raise problem(
+                f"[seizure.renewal_terms] 的 {key}",
+                f"为{renewal}，长于查封期限{term}；续行期限不得超过查封期限（《民诉法解释》第485条）",
+            )
     if settings.clue_urgent_verification_days > settings.clue_verification_days:
         raise problem("[clues] 的 urgent_verification_days", "不应长于一般线索的 verification_days")
     stray = (
@@ -468,6 +490,11 @@ def _check_consistent(settings: CourtSettings, problem: _Problem) -> None:
             f"中的 {names} 不在必须查询的项目中，请一并列入 online_inquiry_channels 或 "
             "additional_inquiry_channels",
         )
+
+
+def _approx_days(period: Period) -> int:
+    # only to compare two terms; a month counts as 31 days, so equal terms stay equal
+    return period.years * 372 + period.months * 31 + period.days
 
 
 # --- legal bases --------------------------------------------------------------------------
