@@ -10,6 +10,7 @@ import logging
 import os
 import sys
 import time
+import warnings
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -242,6 +243,68 @@ def cmd_sync(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_readiness(args: argparse.Namespace) -> int:
+    """Exit 0 only when the law allows ending the procedure; 1 when it does not yet."""
+    from .domain.dates import parse_date
+    from .enforcement import readiness
+
+    number = _case_number(args.case_number)
+    today = None
+    if args.today:
+        try:
+            today = parse_date(args.today)
+        except InvalidValue as exc:
+            raise UserError(exc.message) from None
+    with _open_readonly(args) as cf, warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        case_id = queries.find_case_id(cf.conn, number)
+        if case_id is None:
+            raise UserError(f"没有找到案号为{number}的案件。")
+        result = readiness(cf, case_id, today)
+    notes = list(dict.fromkeys([*result.warnings, *(str(w.message) for w in caught)]))
+    if args.json:
+        print(
+            json.dumps(
+                {
+                    "case_number": number,
+                    "ready": result.ready,
+                    "as_of": result.as_of.isoformat(),
+                    "outstanding_fen": result.outstanding.amount,
+                    "findings": [
+                        {
+                            "code": f.code,
+                            "title": f.title,
+                            "status": f.status.value,
+                            "satisfied_by": list(f.satisfied_by),
+                            "legal_source": f.legal_source,
+                            "action": f.action,
+                            "detail": f.detail,
+                        }
+                        for f in result.findings
+                    ],
+                    "warnings": notes,
+                },
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
+    else:
+        verdict = "可以终结本次执行程序" if result.ready else "尚不能终结本次执行程序"
+        print(
+            f"{number}：{verdict}（核查日期 {result.as_of.isoformat()}，"
+            f"尚未执行金额 {format_money(result.outstanding.amount)}）"
+        )
+        for f in result.findings:
+            line = f"［{f.status.label}］{f.title}"
+            if f.action and f.status.value == "not_met":
+                line += f"\n    应办：{f.action}"
+            line += f"\n    依据：{f.legal_source}"
+            print(line)
+        for note in notes:
+            print(f"提示：{note}")
+    return 0 if result.ready else 1
+
+
 def cmd_gui(args: argparse.Namespace) -> int:
     if (
         sys.platform.startswith("linux")
@@ -286,6 +349,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--user", help="同步用户名（记住，下次可省略）")
     p.add_argument("--quiet", action="store_true", help="不显示进度")
     p.set_defaults(func=cmd_sync)
+    p = sub.add_parser("readiness", parents=[common], help="核查能否终结本次执行程序（终本条件）")
+    p.add_argument("case_number")
+    p.add_argument("--json", action="store_true", help="以 JSON 输出")
+    p.add_argument("--today", help="按哪一天核查（默认今天）")
+    p.set_defaults(func=cmd_readiness)
     p = sub.add_parser("show", parents=[common], help="显示一件案件")
     p.add_argument("case_number")
     p.add_argument("--json", action="store_true", help="以 JSON 输出")

@@ -146,14 +146,14 @@ def test_extra_migration_is_applied_once_on_open(
 
     def add_table(conn: sqlite3.Connection) -> None:
         runs.append(1)
-        conn.execute("CREATE TABLE assets (id TEXT PRIMARY KEY)")
+        conn.execute("CREATE TABLE test_extra_table (id TEXT PRIMARY KEY)")
 
     number = add_migration(monkeypatch, add_table)
     CaseFile.open(path).close()
     CaseFile.open(path).close()
     assert runs == [1]
     assert user_version(path) == number
-    assert "assets" in tables(path)
+    assert "test_extra_table" in tables(path)
 
 
 # -- files that are not ours ------------------------------------------------------------------

@@ -161,7 +161,9 @@ def test_a_file_made_before_sync_existed_is_migrated_with_its_cases(tmp_path, mo
     monkeypatch.undo()
     assert sqlite3.connect(path).execute("PRAGMA user_version").fetchone() == (1,)
     with CaseFile.open(path) as upgraded:
-        assert upgraded.conn.execute("PRAGMA user_version").fetchone() == (2,)
+        assert upgraded.conn.execute("PRAGMA user_version").fetchone() == (
+            (migrations.LATEST_VERSION,)
+        )
         assert upgraded.get("case", "c1").values["case_number"] == "（2020）豫0302执1号"
         assert upgraded.conn.execute("SELECT count(*) FROM conflicts").fetchone() == (0,)
         assert upgraded.conn.execute("SELECT skipped FROM journal").fetchall() == []

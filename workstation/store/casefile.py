@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..ids import uuid7
 from . import search
-from .database import create_case_file, open_database
+from .database import create_case_file, needs_migration, open_database
 from .errors import CaseFileError, StorageFull
 from .journal import Applied, Change, apply_changes, field_versions, utc_now
 from .lock import CaseFileLock
@@ -84,6 +84,9 @@ class CaseFile:
         """Open the case file at `path`; with `create`, make an empty one if there is none."""
         path = Path(path)
         lock = None
+        if readonly and path.exists() and needs_migration(path):
+            # A file from an older program: upgrade it once (under the lock), then read it.
+            cls.open(path).close()
         if not readonly:
             path.parent.mkdir(parents=True, exist_ok=True)
             lock = CaseFileLock(path)

@@ -150,6 +150,15 @@ def open_database(path: Path, *, readonly: bool = False) -> sqlite3.Connection:
         raise
 
 
+def needs_migration(path: Path) -> bool:
+    """Whether a case file is from an older program version (by its header; no SQLite open)."""
+    try:
+        check_header(path)
+    except NotACaseFile:
+        return False  # opening will say what is wrong with it
+    return int.from_bytes(_header(path)[60:64], "big") < LATEST_VERSION
+
+
 def _header(path: Path) -> bytes:
     with path.open("rb") as f:
         return f.read(100)

@@ -114,9 +114,43 @@ def _m2_sync(conn: sqlite3.Connection) -> None:
     conn.execute("CREATE INDEX attachments_sha256 ON attachments(sha256)")
 
 
+def _m3_enforcement_record(conn: sqlite3.Connection) -> None:
+    """The enforcement record: measures, clues, assets, seizures, case funds, field visits."""
+    for column in (
+        "claim_is_monetary INTEGER NOT NULL DEFAULT 1",
+        "due_date",
+        "applicant_asked_for_termination INTEGER NOT NULL DEFAULT 0",
+        "obstruction INTEGER NOT NULL DEFAULT 0",
+        "termination_date",
+    ):
+        conn.execute(f"ALTER TABLE cases ADD COLUMN {column}")
+    conn.execute("ALTER TABLE parties ADD COLUMN deceased INTEGER NOT NULL DEFAULT 0")
+    tables = {
+        "measures": """case_id, kind, date, officer, result, debtor_id, channel, found, served_date,
+  told_applicant, documents""",
+        "clues": """case_id, given_date, description, urgent INTEGER NOT NULL DEFAULT 0, status,
+  given_by, verified_date, debtor_id""",
+        "assets": """case_id, kind, description, status, value INTEGER NOT NULL DEFAULT 0,
+  value_basis, prior_encumbrances INTEGER NOT NULL DEFAULT 0, cannot_dispose_reason,
+  identifiers, debtor_id, found_date""",
+        "seizures": """case_id, asset_id, kind, date, amount INTEGER NOT NULL DEFAULT 0, share,
+  until, renewals, releases, from_preservation INTEGER NOT NULL DEFAULT 0""",
+        "funds": """case_id, kind, date, amount INTEGER NOT NULL DEFAULT 0, source, payer,
+  receipt_number, cash INTEGER NOT NULL DEFAULT 0, officers, handed_in, payee, account,
+  approver, receipt_id, reason, end_date, note""",
+        "field_visits": "case_id, date, place, officers, purpose, findings",
+    }
+    for table, columns in tables.items():
+        conn.execute(_state_table(table, columns))
+        conn.execute(f"CREATE INDEX {table}_case ON {table}(case_id)")
+    conn.execute("CREATE INDEX funds_open_receipts ON funds(date) WHERE kind = 'receipt'")
+    conn.execute("CREATE INDEX seizures_until ON seizures(until)")
+
+
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _m1_case_file,
     _m2_sync,
+    _m3_enforcement_record,
 ]
 
 LATEST_VERSION = len(MIGRATIONS)

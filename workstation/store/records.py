@@ -17,6 +17,16 @@ from ..domain.case import (
     PARTY_ROLES,
     SEXES,
 )
+from ..domain.measures import (
+    AssetKind,
+    AssetStatus,
+    ClueStatus,
+    InquiryChannel,
+    MeasureKind,
+    ReceiptSource,
+    SeizureKind,
+    ValueBasis,
+)
 from .errors import ChangeRefused
 
 # Field kinds the store itself checks (structure only; the domain validates meaning before saving).
@@ -78,6 +88,12 @@ CASE = RecordType(
         Field("closing_method", ENUM, tuple(CLOSING_METHODS)),
         Field("notes", default=""),
         Field("deleted", FLAG, default=0),
+        # issue 4: what the termination check needs beyond the basics
+        Field("claim_is_monetary", FLAG, default=1),  # 0: the claim is an act only
+        Field("due_date", DATE),  # 履行期限届满之日: delay interest runs from the next day
+        Field("applicant_asked_for_termination", FLAG, default=0),
+        Field("obstruction", FLAG, default=0),  # the debtor or others obstructed enforcement
+        Field("termination_date", DATE),  # the ruling served: the after-termination schedule
     ),
 )
 
@@ -103,6 +119,7 @@ PARTY = RecordType(
         Field("authority", ENUM, tuple(AUTHORITIES)),  # agents: general or special authority
         Field("authority_document", default=""),
         Field("deleted", FLAG, default=0),
+        Field("deceased", FLAG, default=0),  # issue 4: a debtor known to have died
     ),
 )
 
@@ -148,7 +165,140 @@ ATTACHMENT = RecordType(
     ),
 )
 
-RECORD_TYPES: dict[str, RecordType] = {t.name: t for t in (CASE, PARTY, CONFLICT, ATTACHMENT)}
+
+def _codes(enum: Any) -> tuple[str, ...]:
+    return tuple(member.value for member in enum)
+
+
+# -- the enforcement record (issue 4): what the officer does on a case, as it happens ---------
+
+MEASURE = RecordType(
+    name="measure",
+    table="measures",
+    required=("case_id", "kind", "date"),
+    case_ref="case_id",
+    fields=(
+        Field("case_id", REF),
+        Field("kind", ENUM, _codes(MeasureKind)),
+        Field("date", DATE),
+        Field("officer", default=""),
+        Field("result", default=""),
+        Field("debtor_id", REF),  # the debtor it concerns, when one of several
+        Field("channel", ENUM, _codes(InquiryChannel)),  # online inquiries
+        Field("found", ENUM, ("yes", "no")),  # inquiries: property found or not
+        Field("served_date", DATE),  # notices and orders
+        Field("told_applicant", DATE),  # after termination: result told to the applicant
+        Field("documents", default="[]"),  # JSON list of attachment ids
+        Field("deleted", FLAG, default=0),
+    ),
+)
+
+CLUE = RecordType(
+    name="clue",
+    table="clues",
+    required=("case_id", "given_date", "description"),
+    case_ref="case_id",
+    fields=(
+        Field("case_id", REF),
+        Field("given_date", DATE),
+        Field("description"),
+        Field("urgent", FLAG, default=0),
+        Field("status", ENUM, _codes(ClueStatus), default="pending"),
+        Field("given_by", default=""),
+        Field("verified_date", DATE),
+        Field("debtor_id", REF),
+        Field("deleted", FLAG, default=0),
+    ),
+)
+
+ASSET = RecordType(
+    name="asset",
+    table="assets",
+    required=("case_id", "kind", "description"),
+    case_ref="case_id",
+    fields=(
+        Field("case_id", REF),
+        Field("kind", ENUM, _codes(AssetKind)),
+        Field("description"),
+        Field("status", ENUM, _codes(AssetStatus), default="found"),
+        Field("value", MONEY, default=0),
+        Field("value_basis", ENUM, _codes(ValueBasis)),  # None: value not known
+        Field("prior_encumbrances", MONEY, default=0),
+        Field("cannot_dispose_reason", default=""),
+        Field("identifiers", default="[]", personal=True),  # JSON [{"kind", "value"}]
+        Field("debtor_id", REF),
+        Field("found_date", DATE),
+        Field("deleted", FLAG, default=0),
+    ),
+)
+
+SEIZURE = RecordType(
+    name="seizure",
+    table="seizures",
+    required=("case_id", "asset_id", "kind", "date"),
+    case_ref="case_id",
+    fields=(
+        Field("case_id", REF),
+        Field("asset_id", REF),
+        Field("kind", ENUM, _codes(SeizureKind)),
+        Field("date", DATE),
+        Field("amount", MONEY, default=0),  # frozen amount; 0 = the whole asset
+        Field("share", default=""),  # a share such as "1/2"; "" = the whole
+        Field("until", DATE),  # None: the legal term for the kind
+        Field("renewals", default="[]"),  # JSON [{"date", "until"}]
+        Field("releases", default="[]"),  # JSON [{"date", "whole", "amount", "share", "reason"}]
+        Field("from_preservation", FLAG, default=0),
+        Field("deleted", FLAG, default=0),
+    ),
+)
+
+FUNDS = RecordType(
+    name="funds",
+    table="funds",
+    required=("case_id", "kind", "date"),
+    case_ref="case_id",
+    fields=(
+        Field("case_id", REF),
+        Field("kind", ENUM, ("receipt", "payout", "deferral", "escrow")),
+        Field("date", DATE),  # received, paid, deferral start, escrow date
+        Field("amount", MONEY, default=0),
+        Field("source", ENUM, _codes(ReceiptSource)),  # receipts
+        Field("payer", default=""),
+        Field("receipt_number", default=""),
+        Field("cash", FLAG, default=0),
+        Field("officers", default="[]"),  # JSON list: cash needs two officers
+        Field("handed_in", DATE),  # cash handed to the finance office
+        Field("payee", default=""),  # payouts
+        Field("account", default="", personal=True),
+        Field("approver", default=""),
+        Field("receipt_id", REF),  # the receipt a payout, deferral or escrow concerns
+        Field("reason", default=""),  # deferral or escrow reason code
+        Field("end_date", DATE),  # deferrals: when the reason ended
+        Field("note", default=""),
+        Field("deleted", FLAG, default=0),
+    ),
+)
+
+FIELD_VISIT = RecordType(
+    name="field_visit",
+    table="field_visits",
+    required=("case_id", "date"),
+    case_ref="case_id",
+    fields=(
+        Field("case_id", REF),
+        Field("date", DATE),
+        Field("place", default="", personal=True),
+        Field("officers", default=""),
+        Field("purpose", default=""),
+        Field("findings", default=""),
+        Field("deleted", FLAG, default=0),
+    ),
+)
+
+RECORD_TYPES: dict[str, RecordType] = {
+    t.name: t
+    for t in (CASE, PARTY, CONFLICT, ATTACHMENT, MEASURE, CLUE, ASSET, SEIZURE, FUNDS, FIELD_VISIT)
+}
 
 
 def record_type(name: str) -> RecordType:

@@ -1,0 +1,470 @@
+"""The enforcement record of a case, between the store and the rules in workstation/domain.
+
+Reads a case's records into the domain's plain objects (`snapshot`), answers the questions the
+screens and the command line ask (termination readiness, outstanding amount, funds, seizure
+reminders, after-termination schedule), and saves what the officer records after checking it
+with the same rules. The screens never compute any of this themselves.
+"""
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from fractions import Fraction
+from typing import Any
+
+from .cases import ValidationFailed
+from .domain.aftercare import Aftercare, aftercare
+from .domain.dates import parse_date
+from .domain.errors import InvalidValue
+from .domain.funds import CaseFunds, case_funds, check_payout
+from .domain.interest import Payment, delay_interest
+from .domain.measures import (
+    Asset,
+    AssetKind,
+    AssetStatus,
+    ClueStatus,
+    Deferral,
+    DeferralReason,
+    Escrow,
+    EscrowReason,
+    FundEvents,
+    Identifier,
+    InquiryChannel,
+    Measure,
+    MeasureKind,
+    Payout,
+    PropertyClue,
+    Receipt,
+    ReceiptSource,
+    Release,
+    Renewal,
+    Seizure,
+    SeizureKind,
+    ValueBasis,
+    check_measure,
+    check_seizure,
+)
+from .domain.outstanding import Outstanding, outstanding, recoveries_from_receipts
+from .domain.readiness import CaseSnapshot, Party, Readiness, termination_readiness
+from .domain.seizures import ExpiryReminder, expiry_reminders
+from .domain.settings import CourtSettings, load_settings
+from .store.casefile import CaseFile, Edit
+
+_settings: CourtSettings | None = None
+
+
+def court_settings() -> CourtSettings:
+    """The court's settings (resources/court-settings.toml), read once."""
+    global _settings
+    if _settings is None:
+        _settings = load_settings()
+    return _settings
+
+
+def _d(text: str | None) -> date | None:
+    return date.fromisoformat(text) if text else None
+
+
+def _rows(cf: CaseFile, table: str, case_id: str) -> list[dict[str, Any]]:
+    cur = cf.conn.execute(
+        f"SELECT * FROM {table} WHERE case_id = ? AND deleted = 0 ORDER BY n", (case_id,)
+    )
+    cols = [d[0] for d in cur.description]
+    return [dict(zip(cols, row, strict=True)) for row in cur]
+
+
+# -- records -> domain objects ---------------------------------------------------------------
+def to_measure(r: Mapping[str, Any]) -> Measure:
+    return Measure(
+        id=r["id"],
+        kind=MeasureKind(r["kind"]),
+        date=date.fromisoformat(r["date"]),
+        officer=r["officer"] or "",
+        result=r["result"] or "",
+        debtor_id=r["debtor_id"] or "",
+        channel=InquiryChannel(r["channel"]) if r["channel"] else None,
+        property_found=None if r["found"] is None else r["found"] == "yes",
+        served_date=_d(r["served_date"]),
+        told_applicant=_d(r["told_applicant"]),
+        documents=tuple(json.loads(r["documents"] or "[]")),
+    )
+
+
+def to_clue(r: Mapping[str, Any]) -> PropertyClue:
+    return PropertyClue(
+        id=r["id"],
+        given_date=date.fromisoformat(r["given_date"]),
+        description=r["description"],
+        urgent=bool(r["urgent"]),
+        status=ClueStatus(r["status"]),
+        given_by=r["given_by"] or "",
+        verified_date=_d(r["verified_date"]),
+        debtor_id=r["debtor_id"] or "",
+    )
+
+
+def to_asset(r: Mapping[str, Any]) -> Asset:
+    return Asset(
+        id=r["id"],
+        kind=AssetKind(r["kind"]),
+        description=r["description"],
+        status=AssetStatus(r["status"]),
+        value=r["value"] if r["value_basis"] else None,
+        value_basis=ValueBasis(r["value_basis"]) if r["value_basis"] else None,
+        prior_encumbrances=r["prior_encumbrances"],
+        cannot_dispose_reason=r["cannot_dispose_reason"] or "",
+        identifiers=tuple(Identifier(i["kind"], i["value"]) for i in json.loads(r["identifiers"])),
+        debtor_id=r["debtor_id"] or "",
+        found_date=_d(r["found_date"]),
+    )
+
+
+def to_seizure(r: Mapping[str, Any]) -> Seizure:
+    return Seizure(
+        id=r["id"],
+        asset_id=r["asset_id"],
+        kind=SeizureKind(r["kind"]),
+        date=date.fromisoformat(r["date"]),
+        amount=r["amount"] or None,
+        share=Fraction(r["share"]) if r["share"] else None,
+        until=_d(r["until"]),
+        renewals=tuple(
+            Renewal(date.fromisoformat(x["date"]), _d(x.get("until")))
+            for x in json.loads(r["renewals"])
+        ),
+        releases=tuple(
+            Release(
+                date.fromisoformat(x["date"]),
+                bool(x.get("whole", True)),
+                x.get("amount"),
+                Fraction(x["share"]) if x.get("share") else None,
+                x.get("reason", ""),
+            )
+            for x in json.loads(r["releases"])
+        ),
+        from_preservation=bool(r["from_preservation"]),
+    )
+
+
+def to_fund_events(rows: list[Mapping[str, Any]]) -> FundEvents:
+    receipts, payouts, deferrals, escrows = [], [], [], []
+    for r in rows:
+        when = date.fromisoformat(r["date"])
+        if r["kind"] == "receipt":
+            receipts.append(
+                Receipt(
+                    id=r["id"],
+                    date=when,
+                    amount=r["amount"],
+                    source=ReceiptSource(r["source"] or "other"),
+                    payer=r["payer"] or "",
+                    receipt_number=r["receipt_number"] or "",
+                    case_id=r["case_id"],
+                    cash=bool(r["cash"]),
+                    officers=tuple(json.loads(r["officers"] or "[]")),
+                    handed_in=_d(r["handed_in"]),
+                )
+            )
+        elif r["kind"] == "payout":
+            payouts.append(
+                Payout(
+                    r["id"],
+                    when,
+                    r["amount"],
+                    r["payee"] or "",
+                    r["account"] or "",
+                    r["approver"] or "",
+                    r["receipt_id"],
+                )
+            )
+        elif r["kind"] == "deferral":
+            deferrals.append(
+                Deferral(
+                    r["id"],
+                    DeferralReason(r["reason"]),
+                    r["approver"] or "",
+                    when,
+                    _d(r["end_date"]),
+                    r["receipt_id"],
+                    r["note"] or "",
+                )
+            )
+        elif r["kind"] == "escrow":
+            escrows.append(
+                Escrow(
+                    r["id"],
+                    when,
+                    r["amount"],
+                    EscrowReason(r["reason"]),
+                    r["receipt_id"],
+                    r["note"] or "",
+                )
+            )
+    return FundEvents(tuple(receipts), tuple(payouts), tuple(deferrals), tuple(escrows))
+
+
+@dataclass(frozen=True)
+class EnforcementRecord:
+    """One case's enforcement record as domain objects."""
+
+    case: dict[str, Any]
+    measures: tuple[Measure, ...]
+    clues: tuple[PropertyClue, ...]
+    assets: tuple[Asset, ...]
+    seizures: tuple[Seizure, ...]
+    funds: FundEvents
+    visits: tuple[dict[str, Any], ...]
+    applicants: tuple[Party, ...]
+    debtors: tuple[Party, ...]
+
+
+def load_record(cf: CaseFile, case_id: str) -> EnforcementRecord:
+    case = cf.get("case", case_id)
+    if case is None:
+        raise KeyError(case_id)
+    parties = _rows(cf, "parties", case_id)
+
+    def party(p: Mapping[str, Any]) -> Party:
+        return Party(p["id"], p["name"], p["kind"], bool(p["deceased"]))
+
+    return EnforcementRecord(
+        case=case.values | {"id": case_id},
+        measures=tuple(to_measure(r) for r in _rows(cf, "measures", case_id)),
+        clues=tuple(to_clue(r) for r in _rows(cf, "clues", case_id)),
+        assets=tuple(to_asset(r) for r in _rows(cf, "assets", case_id)),
+        seizures=tuple(to_seizure(r) for r in _rows(cf, "seizures", case_id)),
+        funds=to_fund_events(_rows(cf, "funds", case_id)),
+        visits=tuple(_rows(cf, "field_visits", case_id)),
+        applicants=tuple(party(p) for p in parties if p["role"] == "applicant"),
+        debtors=tuple(party(p) for p in parties if p["role"] == "debtor"),
+    )
+
+
+# -- the questions ---------------------------------------------------------------------------
+def amount_outstanding(record: EnforcementRecord, today: date) -> Outstanding:
+    """THE outstanding amount (domain.outstanding) of a case, with delay interest to `today`."""
+    c = record.case
+    recoveries = recoveries_from_receipts(record.funds.receipts)
+    interest = 0
+    due = _d(c.get("due_date"))
+    if due is not None and c["principal"]:
+        interest = delay_interest(
+            c["principal"],
+            due,
+            today,
+            [Payment(r.date, r.amount) for r in recoveries],
+            due_day_counts=court_settings().delay_interest_due_day_counts,
+        )
+    return outstanding(
+        principal=c["principal"],
+        judgment_interest=c["interest"],
+        enforcement_fee=c["enforcement_fee"],
+        delay_interest=interest,
+        recoveries=recoveries,
+        as_of=today,
+    )
+
+
+def snapshot(record: EnforcementRecord, today: date) -> CaseSnapshot:
+    c = record.case
+    return CaseSnapshot(
+        case_number=c["case_number"],
+        filing_date=date.fromisoformat(c["filing_date"]),
+        applicants=record.applicants,
+        debtors=record.debtors,
+        principal=c["principal"],
+        judgment_interest=c["interest"],
+        enforcement_fee=c["enforcement_fee"],
+        delay_interest=amount_outstanding(record, today).delay_interest,
+        recoveries=tuple(recoveries_from_receipts(record.funds.receipts)),
+        claim_is_monetary=bool(c["claim_is_monetary"]),
+        measures=record.measures,
+        clues=record.clues,
+        assets=record.assets,
+        closing_date=_d(c["closing_date"]),
+        applicant_asked_for_termination=bool(c["applicant_asked_for_termination"]),
+        obstruction=bool(c["obstruction"]),
+    )
+
+
+def readiness(cf: CaseFile, case_id: str, today: date | None = None) -> Readiness:
+    """Whether the law allows ending the current enforcement procedure (法〔2016〕373号)."""
+    today = today or date.today()
+    record = load_record(cf, case_id)
+    return termination_readiness(snapshot(record, today), today, court_settings())
+
+
+def funds_status(cf: CaseFile, case_id: str, today: date | None = None) -> CaseFunds:
+    record = load_record(cf, case_id)
+    return case_funds(record.funds, today or date.today(), court_settings())
+
+
+def seizure_reminders(
+    cf: CaseFile, case_id: str, today: date | None = None
+) -> list[ExpiryReminder]:
+    record = load_record(cf, case_id)
+    assets = {a.id: a for a in record.assets}
+    return expiry_reminders(record.seizures, assets, today or date.today(), court_settings())
+
+
+def after_termination(cf: CaseFile, case_id: str, today: date | None = None) -> Aftercare | None:
+    record = load_record(cf, case_id)
+    ended = _d(record.case.get("termination_date"))
+    if ended is None:
+        return None
+    return aftercare(ended, record.measures, today or date.today(), court_settings())
+
+
+# -- recording, checked by the rules ---------------------------------------------------------
+def _parsed_date(
+    raw: Mapping[str, str], key: str, errors: dict[str, str], today: date, required: bool = True
+) -> date | None:
+    text = (raw.get(key) or "").strip()
+    if not text:
+        if required:
+            errors[key] = "请填写日期。"
+        return None
+    try:
+        return parse_date(text, today=today)
+    except InvalidValue as exc:
+        errors[key] = exc.message
+        return None
+
+
+def record_measure(
+    cf: CaseFile, case_id: str, raw: Mapping[str, str], today: date | None = None
+) -> str:
+    """Record a measure as typed (kind, date, result, channel, found ...). Returns its id."""
+    today = today or date.today()
+    record = load_record(cf, case_id)
+    errors: dict[str, str] = {}
+    try:
+        kind = MeasureKind(raw.get("kind", ""))
+    except ValueError:
+        raise ValidationFailed({"kind": "请选择措施种类。"}) from None
+    when = _parsed_date(raw, "date", errors, today)
+    channel = raw.get("channel") or None
+    if kind is MeasureKind.ONLINE_INQUIRY and channel not in {c.value for c in InquiryChannel}:
+        errors["channel"] = "网络查控须选择查询的财产项目（银行、车辆、不动产等）。"
+    if when is not None:
+        try:
+            check_measure(
+                Measure(
+                    "new",
+                    kind,
+                    when,
+                    cf.officer,
+                    channel=InquiryChannel(channel) if channel else None,
+                ),
+                filing_date=date.fromisoformat(record.case["filing_date"]),
+                today=today,
+            )
+        except InvalidValue as exc:
+            errors["date"] = exc.message
+    if errors:
+        raise ValidationFailed(errors)
+    values = {
+        "case_id": case_id,
+        "kind": kind.value,
+        "date": when.isoformat(),
+        "officer": (raw.get("officer") or cf.officer or "").strip(),
+        "result": (raw.get("result") or "").strip(),
+        "channel": channel,
+        "found": raw.get("found") or None,
+    }
+    (measure_id,) = cf.save([Edit("measure", values)])
+    return measure_id
+
+
+def record_payout(
+    cf: CaseFile, case_id: str, raw: Mapping[str, Any], today: date | None = None
+) -> str:
+    """Record a payout after checking it does not exceed the funds held for the case."""
+    today = today or date.today()
+    record = load_record(cf, case_id)
+    errors: dict[str, str] = {}
+    when = _parsed_date(raw, "date", errors, today)
+    amount = raw.get("amount")
+    if not isinstance(amount, int) or amount <= 0:
+        errors["amount"] = "请填写发放金额。"
+    if not (raw.get("payee") or "").strip():
+        errors["payee"] = "请填写领款人。"
+    if not errors:
+        payout = Payout(
+            "new",
+            when,
+            amount,
+            raw["payee"].strip(),
+            raw.get("account", ""),
+            raw.get("approver", ""),
+            raw.get("receipt_id"),
+        )
+        try:
+            check_payout(record.funds, payout)
+        except InvalidValue as exc:
+            errors["amount"] = exc.message
+    if errors:
+        raise ValidationFailed(errors)
+    (payout_id,) = cf.save(
+        [
+            Edit(
+                "funds",
+                {
+                    "case_id": case_id,
+                    "kind": "payout",
+                    "date": when.isoformat(),
+                    "amount": amount,
+                    "payee": raw["payee"].strip(),
+                    "account": raw.get("account", ""),
+                    "approver": raw.get("approver", ""),
+                    "receipt_id": raw.get("receipt_id"),
+                },
+            )
+        ]
+    )
+    return payout_id
+
+
+def record_seizure(
+    cf: CaseFile, case_id: str, raw: Mapping[str, Any], today: date | None = None
+) -> str:
+    """Record a seal, distraint or freeze of an asset of the case, dates checked."""
+    today = today or date.today()
+    record = load_record(cf, case_id)
+    errors: dict[str, str] = {}
+    when = _parsed_date(raw, "date", errors, today)
+    asset_ids = {a.id for a in record.assets}
+    if raw.get("asset_id") not in asset_ids:
+        errors["asset_id"] = "请选择被查封、扣押、冻结的财产。"
+    try:
+        kind = SeizureKind(raw.get("kind", ""))
+    except ValueError:
+        errors["kind"] = "请选择查封、扣押或冻结。"
+        kind = None
+    if when is not None and kind is not None and "asset_id" not in errors:
+        try:
+            check_seizure(
+                Seizure("new", raw["asset_id"], kind, when),
+                filing_date=date.fromisoformat(record.case["filing_date"]),
+                today=today,
+            )
+        except InvalidValue as exc:
+            errors["date"] = exc.message
+    if errors:
+        raise ValidationFailed(errors)
+    (seizure_id,) = cf.save(
+        [
+            Edit(
+                "seizure",
+                {
+                    "case_id": case_id,
+                    "asset_id": raw["asset_id"],
+                    "kind": kind.value,
+                    "date": when.isoformat(),
+                    "amount": int(raw.get("amount") or 0),
+                },
+            )
+        ]
+    )
+    return seizure_id
