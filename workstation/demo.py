@@ -136,6 +136,9 @@ CLOSINGS = [
 ]
 CREDIT_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 DEMO_TODAY = date(2026, 11, 26)
+# Share of demo cases with a full enforcement record (measures, assets, funds ...): enough to try
+# every screen, few enough that 100,000 cases still generate in well under a minute.
+DETAIL_SHARE = 0.06
 
 
 class DemoGenerator:
@@ -280,6 +283,9 @@ class DemoGenerator:
             "notes": rng.choice(
                 ["", "", "", "被执行人外出务工，下落不明", "申请执行人要求尽快查控车辆"]
             ),
+            "termination_date": closing_date.isoformat()
+            if closing_method == "termination" and closing_date
+            else None,
         }
         records = [{"_type": "case", "_id": case_id, **case}]
         org_share = 0.35 if cause in ("买卖合同纠纷", "金融借款合同纠纷") else 0.15
@@ -307,8 +313,155 @@ class DemoGenerator:
                     "address": "河南某某律师事务所",
                 }
             )
+        if rng.random() < DETAIL_SHARE:
+            debtors = [r["_id"] for r in records if r.get("role") == "debtor"]
+            records.extend(self.enforcement(case_id, case, filed, debtors, applicant["name"]))
         at = datetime.combine(filed, datetime.min.time(), UTC).isoformat() + "Z"
         return records, at.replace("+00:00", "")
+
+    def enforcement(
+        self, case_id: str, case: dict, filed: date, debtors: list[str], applicant: str
+    ) -> list[dict]:
+        """The enforcement record of a case, as far as its age and outcome took it."""
+        rng = self.rng
+        end = date.fromisoformat(case["closing_date"]) if case["closing_date"] else self.today
+        age = (end - filed).days
+        officer = case["officer"]
+        out: list[dict] = []
+
+        def add(rtype: str, **fields: object) -> str:
+            rid = self._id()
+            out.append({"_type": rtype, "_id": rid, "case_id": case_id, **fields})
+            return rid
+
+        def on(days: int) -> str:
+            return min(end, filed + timedelta(days=days)).isoformat()
+
+        if age >= 3:
+            for kind in ("execution_notice", "property_report_order"):
+                add(
+                    "measure",
+                    kind=kind,
+                    date=on(2),
+                    officer=officer,
+                    result="已送达",
+                    served_date=on(5),
+                )
+        if age >= 12:
+            for debtor in debtors:  # each debtor reported property, or was fined for not doing so
+                if rng.random() < 0.7:
+                    add("measure", kind="property_report_received", date=on(10), officer=officer,
+                        debtor_id=debtor, result="被执行人申报无可供执行的财产")
+                    add("measure", kind="property_report_verified", date=on(11),
+                        officer=officer, debtor_id=debtor, result="经核查，申报属实")
+                else:
+                    add("measure", kind="fine", date=on(11), officer=officer, debtor_id=debtor,
+                        result="逾期不报告财产，决定罚款5000元")
+        if age >= 15:
+            # online inquiries of every channel: within the last three months when ready
+            asked = max(filed + timedelta(days=10), end - timedelta(days=rng.randint(5, 80)))
+            for channel in (
+                "bank",
+                "securities",
+                "internet_bank",
+                "vehicle",
+                "real_estate",
+                "market_regulation",
+                "central_bank",
+                "housing_fund",
+                "wealth_management",
+                "income_insurance",
+                "dividends",
+            ):
+                add(
+                    "measure",
+                    kind="online_inquiry",
+                    date=asked.isoformat(),
+                    officer=officer,
+                    channel=channel,
+                    found="no",
+                    result="未发现可供执行的财产",
+                )
+            add(
+                "measure",
+                kind="consumption_restriction",
+                date=on(12),
+                officer=officer,
+                result="已发出限制消费令",
+            )
+            add(
+                "measure",
+                kind="dishonest_list_entry",
+                date=on(14),
+                officer=officer,
+                result="已纳入失信被执行人名单",
+            )
+        if age >= 40:
+            visit = on(rng.randint(30, max(31, age - 3)))
+            add(
+                "measure",
+                kind="field_visit",
+                date=visit,
+                officer=officer,
+                result="前往被执行人住所地调查，未发现可供执行的财产",
+            )
+            add(
+                "field_visit",
+                date=visit,
+                officers=f"{officer}、{rng.choice(OFFICERS)}",
+                place="被执行人住所地",
+                purpose="查找财产、送达文书",
+                findings="被执行人不在家，邻居称其外出务工；屋内无可供执行的财产",
+            )
+        if age >= 60 and rng.random() < 0.5 and debtors:
+            balance = rng.randint(100, 90_000)
+            asset = add(
+                "asset",
+                kind="deposit",
+                description="银行账户存款",
+                status="seized",
+                value=balance,
+                value_basis="balance",
+                identifiers=f'[{{"kind": "账号", "value": "62284{rng.randrange(10**14):014d}"}}]',
+                debtor_id=debtors[0],
+                found_date=on(20),
+                cannot_dispose_reason="余额较小，已冻结" if balance < 100_000 else "",
+            )
+            add("seizure", asset_id=asset, kind="freeze", date=on(22), amount=balance)
+        if age >= 30 and rng.random() < 0.4:
+            amount = min(case["principal"], rng.randint(1, 50) * 100_000)
+            receipt = add(
+                "funds",
+                kind="receipt",
+                date=on(rng.randint(20, max(21, age))),
+                amount=amount,
+                source=rng.choice(["transfer", "debtor_payment"]),
+                payer="被执行人",
+                receipt_number=f"ZK{rng.randrange(10**8):08d}",
+            )
+            if rng.random() < 0.7:
+                receipt_date = date.fromisoformat(out[-1]["date"])
+                paid = min(end, receipt_date + timedelta(days=rng.randint(3, 45)))
+                if paid >= receipt_date:
+                    add(
+                        "funds",
+                        kind="payout",
+                        date=paid.isoformat(),
+                        amount=amount,
+                        payee=applicant,
+                        approver="执行局长",
+                        receipt_id=receipt,
+                    )
+        if rng.random() < 0.15:
+            add(
+                "clue",
+                given_date=on(rng.randint(5, max(6, age))),
+                description="申请执行人称被执行人在城郊有一处门面房",
+                urgent=0,
+                status=rng.choice(["pending", "nothing_found", "nothing_found"]),
+                given_by="申请执行人",
+            )
+        return out
 
     def changes(self, count: int, device: str, officer: str = "") -> Iterator[Change]:
         for _ in range(count):
