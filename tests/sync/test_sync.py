@@ -346,3 +346,51 @@ def test_cancelled_sync_stops_cleanly_and_the_next_one_finishes(server, tmp_path
     assert cf.conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
     sync(cf, server)
     assert_converged(server, cf)
+
+
+def test_the_enforcement_record_syncs_with_no_code_of_its_own(server, tmp_path):
+    from workstation import enforcement
+
+    a, b = laptop(tmp_path, "a", server), laptop(tmp_path, "b", server)
+    sync(a, server)
+    sync(b, server)
+    case_id = case_ids(a)[0]
+    measure = enforcement.record_measure(
+        a,
+        case_id,
+        {
+            "kind": "online_inquiry",
+            "channel": "vehicle",
+            "date": "2026-11-20",
+            "found": "no",
+            "result": "未查询到登记车辆",
+        },
+    )
+    (asset,) = a.save(
+        [
+            Edit(
+                "asset",
+                {"case_id": case_id, "kind": "vehicle", "description": "豫C·12345 小型轿车"},
+            )
+        ]
+    )
+    a.save(
+        [
+            Edit(
+                "funds",
+                {
+                    "case_id": case_id,
+                    "kind": "receipt",
+                    "date": "2026-11-21",
+                    "amount": 123_400,
+                    "source": "debtor_payment",
+                },
+            )
+        ]
+    )
+    sync(a, server)
+    sync(b, server)
+    assert b.get("measure", measure).values["result"] == "未查询到登记车辆"
+    assert b.get("asset", asset).values["description"] == "豫C·12345 小型轿车"
+    assert enforcement.funds_status(b, case_id).received == 123_400
+    assert_converged(server, a, b)
