@@ -1,8 +1,10 @@
-"""The open case: tabs, of which this issue builds the overview."""
+"""The open case: the overview and, beside it, the enforcement record (`enforcement_tabs`)."""
 
+from datetime import date
 from html import escape
 from typing import TYPE_CHECKING
 
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QLabel, QTabWidget, QTextBrowser, QVBoxLayout, QWidget
 
 from workstation.domain.case import AUTHORITIES, PARTY_KINDS, PARTY_ROLES, SEXES
@@ -13,6 +15,9 @@ from .case_list import status_text
 
 if TYPE_CHECKING:
     from workstation.cases import CaseDetail
+    from workstation.store.casefile import CaseFile
+
+    from .enforcement_tabs import EnforcementTabs
 
 
 def _sync_badge(state: str | None) -> str:
@@ -100,10 +105,22 @@ def overview_html(detail: "CaseDetail", states: dict[str, str] | None = None) ->
 
 
 class CaseView(QWidget):
-    """Shows one case; the window tells it which (`show_case`), it asks nothing of the store."""
+    """Shows one case; the window tells it which (`show_case`). With a case file, the tabs of the
+    enforcement record ask the core about it and record through it (`records_changed`)."""
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    records_changed = Signal()
+
+    def __init__(
+        self,
+        parent: QWidget | None = None,
+        casefile: "CaseFile | None" = None,
+        today: date | None = None,
+    ) -> None:
         super().__init__(parent)
+        self.casefile = casefile
+        self.today = today
+        # made when the first case is shown: the start-up does not import the enforcement rules
+        self.enforcement: EnforcementTabs | None = None
         self.title = QLabel("请在左侧选择案件")
         self.title.setObjectName("caseTitle")
         self.title.setStyleSheet("font-size: 15pt; font-weight: bold; padding: 4px;")
@@ -127,3 +144,19 @@ class CaseView(QWidget):
         self.title.setText(f"{c['case_number']}　{status_text(c['status'], c['closing_method'])}")
         self.overview.setHtml(overview_html(detail, states))
         self.tabs.setVisible(True)
+        if self.casefile is not None:
+            self._ensure_enforcement().show_case(detail.case.id)
+
+    def set_casefile(self, casefile: "CaseFile") -> None:
+        self.casefile = casefile
+        if self.enforcement is not None:
+            self.enforcement.set_casefile(casefile)
+
+    def _ensure_enforcement(self) -> "EnforcementTabs":
+        if self.enforcement is None:
+            from .enforcement_tabs import EnforcementTabs
+
+            assert self.casefile is not None
+            self.enforcement = EnforcementTabs(self.tabs, self.casefile, self.today, self)
+            self.enforcement.changed.connect(self.records_changed)
+        return self.enforcement

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 from workstation.domain.dates import local_time_text
 from workstation.store import queries
 from workstation.store.casefile import CaseFile
-from workstation.sync.state import record_states
+from workstation.sync.state import case_states, record_states
 
 from .case_list import CASE_ID_ROLE, COLUMNS, CaseListModel
 from .case_view import CaseView
@@ -34,8 +34,13 @@ from .case_view import CaseView
 if TYPE_CHECKING:
     from workstation.sync.client import SyncReport
 
+    from .work_view import WorkView
+
 log = logging.getLogger(__name__)
 SEARCH_DELAY_MS = 120
+# Opening a case from the work view loads list pages up to this many rows to find it there; past
+# that the case is shown without selecting it in the list.
+OPEN_CASE_FETCH_ROWS = 2000
 
 
 class MainWindow(QMainWindow):
@@ -90,7 +95,9 @@ class MainWindow(QMainWindow):
         left_layout.addLayout(filters)
         left_layout.addWidget(self.table)
 
-        self.case_view = CaseView()
+        self.case_view = CaseView(casefile=casefile, today=today)
+        self.case_view.records_changed.connect(self._after_record_saved)
+        self.work_view: WorkView | None = None
         self.splitter = QSplitter()
         self.splitter.addWidget(left)
         self.splitter.addWidget(self.case_view)
@@ -158,8 +165,13 @@ class MainWindow(QMainWindow):
         self.sync_action.triggered.connect(self.open_sync)
         self.conflicts_action = QAction("冲突", self)
         self.conflicts_action.triggered.connect(self.open_conflicts)
+        self.work_action = QAction("今日待办", self)
+        self.work_action.setShortcut(QKeySequence("Ctrl+T"))
+        self.work_action.triggered.connect(self.open_work_view)
         toolbar.addAction(self.new_action)
         toolbar.addAction(self.edit_action)
+        toolbar.addSeparator()
+        toolbar.addAction(self.work_action)
         toolbar.addSeparator()
         toolbar.addAction(self.sync_action)
         toolbar.addAction(self.conflicts_action)
@@ -240,6 +252,21 @@ class MainWindow(QMainWindow):
         self.edit_action.setEnabled(case_id is not None)
         self.show_case(case_id)
 
+    def open_case(self, case_id: str) -> None:
+        """Open a case asked for elsewhere (the work view): selected in the list when the list
+        holds it (loading a few more pages if need be), else shown beside the list as it is."""
+        found = self.select_case(case_id)
+        while not found and self.model.canFetchMore():
+            if self.model.rowCount() >= OPEN_CASE_FETCH_ROWS:
+                break
+            self.model.fetchMore()
+            found = self.select_case(case_id)
+        if not found:
+            self.table.clearSelection()
+            self.show_case(case_id)
+        self.raise_()
+        self.activateWindow()
+
     def show_case(self, case_id: str | None) -> None:
         self._ensure_case_support()
         detail = self._cases.load_case(self.casefile, case_id, self.courts) if case_id else None
@@ -283,6 +310,33 @@ class MainWindow(QMainWindow):
         if not self.select_case(case_id):
             self.show_case(case_id)
 
+    def _after_record_saved(self) -> None:
+        """A record was added in the case view: counts and the list's sync column change."""
+        self._refresh_counts()
+        if not self.model.demo:
+            self.model.sync_states = case_states(self.casefile.conn)
+            rows = self.model.rowCount()
+            if rows:
+                column = len(COLUMNS) - 1
+                self.model.dataChanged.emit(
+                    self.model.index(0, column), self.model.index(rows - 1, column)
+                )
+        if self.work_view is not None and self.work_view.isVisible():
+            self.work_view.reload()
+
+    # -- work view -------------------------------------------------------------------------------
+    def open_work_view(self) -> None:
+        from .work_view import WorkView
+
+        if self.work_view is None:
+            self.work_view = WorkView(self.casefile, self.today, self)
+            self.work_view.open_case.connect(self.open_case)
+        elif not self.work_view.isVisible():
+            self.work_view.reload()
+        self.work_view.show()
+        self.work_view.raise_()
+        self.work_view.activateWindow()
+
     # -- sync ------------------------------------------------------------------------------------
     def open_sync(self) -> None:
         from .sync_dialog import SyncDialog
@@ -300,6 +354,8 @@ class MainWindow(QMainWindow):
         self.model.set_filter(self.current_filter())
         self._refresh_counts()
         self.show_case(self.selected_case_id())
+        if self.work_view is not None and self.work_view.isVisible():
+            self.work_view.reload()
 
     def _swap_in(self, recovered: Path) -> None:
         """Replace the open case file by a recovered copy (the old one is kept beside it)."""
@@ -310,6 +366,11 @@ class MainWindow(QMainWindow):
         kept = swap_in_recovered(path, recovered)
         self.casefile = CaseFile.open(path)
         self.model.casefile = self.casefile
+        self.case_view.set_casefile(self.casefile)
+        if self.work_view is not None:
+            self.work_view.close()
+            self.work_view.deleteLater()
+            self.work_view = None
         if getattr(self, "sync_dialog", None) is not None:
             self.sync_dialog.casefile = self.casefile
         log.warning("case file replaced by a recovered copy; old file kept as %s", kept)
@@ -350,5 +411,7 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self._search_timer.stop()
+        if self.work_view is not None:
+            self.work_view.close()
         self.save_layout()
         super().closeEvent(event)

@@ -1,0 +1,92 @@
+"""终本条件: each condition of the termination check with its status, what to do and its legal
+source, the outstanding amount and the verdict, all as `enforcement.readiness` answers."""
+
+from html import escape
+from typing import TYPE_CHECKING
+
+from PySide6.QtWidgets import QLabel, QTextBrowser, QVBoxLayout, QWidget
+
+from workstation import enforcement
+from workstation.domain.money import format_money
+from workstation.domain.readiness import Finding, FindingStatus, Readiness
+
+if TYPE_CHECKING:
+    from .enforcement_tabs import EnforcementTabs
+
+STATUS_COLOURS = {
+    FindingStatus.MET: "#2e7d32",
+    FindingStatus.NOT_MET: "#c62828",
+    FindingStatus.NOT_APPLICABLE: "#757575",
+}
+
+
+def finding_html(f: Finding) -> str:
+    colour = STATUS_COLOURS[f.status]
+    lines = [f"<b style='color:{colour}'>【{escape(f.status.label)}】</b><b>{escape(f.title)}</b>"]
+    if f.detail:
+        lines.append(f"<span style='color:#444'>{escape(f.detail)}</span>")
+    if f.action:
+        lines.append(f"<span style='color:#b71c1c'>需要做的：{escape(f.action)}</span>")
+    lines.append(f"<span style='color:#777'>依据：{escape(f.legal_source)}</span>")
+    return "<p style='margin:0 0 8px 0'>" + "<br/>".join(lines) + "</p>"
+
+
+def outstanding_text(r: Readiness) -> str:
+    o = r.outstanding
+    parts = [f"本金{format_money(o.principal)}"]
+    if o.judgment_interest:
+        parts.append(f"利息{format_money(o.judgment_interest)}")
+    if o.enforcement_fee:
+        parts.append(f"执行费{format_money(o.enforcement_fee)}")
+    if o.delay_interest:
+        parts.append(f"迟延履行利息{format_money(o.delay_interest)}")
+    text = f"尚未执行金额：{format_money(o.amount)}（{' + '.join(parts)}"
+    text += f" − 已到位{format_money(o.recovered)}）" if o.recovered else "）"
+    return text
+
+
+class ReadinessPanel(QWidget):
+    title = "终本条件"
+
+    def __init__(self, ctx: "EnforcementTabs") -> None:
+        super().__init__()
+        self.ctx = ctx
+        self.readiness: Readiness | None = None
+        self.verdict = QLabel()
+        self.verdict.setWordWrap(True)
+        self.outstanding = QLabel()
+        self.outstanding.setWordWrap(True)
+        self.warnings = QLabel()
+        self.warnings.setWordWrap(True)
+        self.warnings.setStyleSheet("color: #b26a00;")
+        self.findings = QTextBrowser()
+        self.findings.setOpenExternalLinks(False)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.verdict)
+        layout.addWidget(self.outstanding)
+        layout.addWidget(self.warnings)
+        layout.addWidget(self.findings)
+
+    def refresh(self) -> None:
+        r = enforcement.readiness(self.ctx.casefile, self.ctx.case_id, self.ctx.today_())
+        self.readiness = r
+        unmet = len(r.unmet)
+        if r.ready:
+            text, colour = "已具备终结本次执行程序的条件", "#2e7d32"
+        else:
+            text, colour = f"尚不能终结本次执行程序：{unmet} 项条件未满足", "#c62828"
+        self.verdict.setText(text + f"（核查日 {r.as_of.isoformat()}）")
+        self.verdict.setStyleSheet(f"color: {colour}; font-size: 13pt; font-weight: bold;")
+        self.outstanding.setText(outstanding_text(r))
+        self.warnings.setText("\n".join(f"⚠ {w}" for w in r.warnings))
+        self.warnings.setVisible(bool(r.warnings))
+        self.findings.setHtml("".join(finding_html(f) for f in r.findings))
+
+    def status_shown(self, code: str) -> str:
+        """The status label shown for a finding (for tests and for reading back)."""
+        assert self.readiness is not None
+        title = self.readiness.finding(code).title
+        for line in self.findings.toPlainText().splitlines():
+            if line.endswith(title) and line.startswith("【"):
+                return line[1 : line.index("】")]
+        raise KeyError(code)
