@@ -402,3 +402,27 @@ def test_all_errors_of_a_form_are_reported_together(case_file: CaseFile, unchang
             forms(APPLICANT, DEBTOR | {"sex": "女"}),
         )
     assert {"case.filing_date", "case.principal", "party[1].sex"} <= set(errors)
+
+
+def test_termination_facts_and_due_date_are_saved_and_checked() -> None:
+    values = validate_case(
+        CASE
+        | {
+            "due_date": "2020年12月11日",
+            "claim_is_monetary": "0",
+            "applicant_asked_for_termination": "1",
+            "obstruction": "1",
+        },
+        today=TODAY,
+    )
+    assert values["due_date"] == "2020-12-11"
+    assert (values["claim_is_monetary"], values["applicant_asked_for_termination"]) == (0, 1)
+    assert values["obstruction"] == 1
+    defaults = validate_case(CASE, today=TODAY)
+    assert (defaults["claim_is_monetary"], defaults["obstruction"], defaults["due_date"]) == (
+        1,
+        0,
+        None,
+    )
+    errors = errors_of(validate_case, CASE | {"due_date": "2019-01-01"}, today=TODAY)
+    assert "早于执行依据生效日期" in errors["case.due_date"]

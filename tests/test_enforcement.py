@@ -9,6 +9,7 @@ from tests.conftest import fingerprint
 from workstation import enforcement
 from workstation.cases import ValidationFailed
 from workstation.cli import main
+from workstation.enforcement_more import record_seizure_as_typed
 from workstation.store.casefile import CaseFile, Edit
 
 TODAY = date(2026, 11, 26)
@@ -137,7 +138,7 @@ def test_a_seizure_dated_before_filing_is_refused(case_file, case):
     )
     before = fingerprint(case_file)
     with pytest.raises(ValidationFailed) as refused:
-        enforcement.record_seizure(
+        record_seizure_as_typed(
             case_file, case, {"asset_id": asset, "kind": "seal", "date": "2026-04-01"}, today=TODAY
         )
     assert "立案" in refused.value.errors["date"]

@@ -206,6 +206,10 @@ class CaseDialog(QDialog):
         ("interest", "利息（元，判决确定的金额）"),
         ("interest_terms", "利息计算方式"),
         ("enforcement_fee", "执行费（元）"),
+        ("due_date", "履行期限届满日"),
+        ("claim_is_monetary", "执行标的为金钱给付"),
+        ("applicant_asked_for_termination", "申请执行人申请终本"),
+        ("obstruction", "有妨害执行行为"),
         ("status", "状态"),
         ("closing_date", "结案日期"),
         ("closing_method", "结案方式"),
@@ -234,6 +238,10 @@ class CaseDialog(QDialog):
             "principal": _line("例如 400000、40万、4.5万元"),
             "interest": _line("没有可留空"),
             "enforcement_fee": _line("没有可留空"),
+            "due_date": _line("迟延履行利息自次日起算；不计迟延利息可留空"),
+            "claim_is_monetary": _combo({"1": "是", "0": "否（仅为行为）"}),
+            "applicant_asked_for_termination": _combo({"0": "否", "1": "是"}),
+            "obstruction": _combo({"0": "否", "1": "是（已采取或须采取罚款、拘留等）"}),
             "status": _combo({"open": "执行中", "closed": "已结案"}),
             "closing_date": _line("结案时填写"),
             "closing_method": _combo(CLOSING_METHODS, blank=""),
@@ -340,6 +348,8 @@ class CaseDialog(QDialog):
             value = c.get(key)
             if key in ("principal", "interest", "enforcement_fee"):
                 value = format_yuan(value) if value else ""
+            elif isinstance(value, int):  # the yes/no choices
+                value = str(value)
             row.set_text(value)
         for p in detail.parties:
             editor = self.add_party(p.values["role"], p.id, p.versions)

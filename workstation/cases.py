@@ -122,6 +122,19 @@ def validate_case(raw: Mapping[str, str], *, today: date | None = None) -> dict[
     values["basis_effective_date"] = effective
     for key in ("principal", "interest", "enforcement_fee"):
         values[key] = _money(raw, key, errors, p)
+    due = _date_or_none(raw, "due_date", errors, p, date.max)
+    if due and effective and due < effective:
+        errors[p + "due_date"] = "履行期限届满日早于执行依据生效日期，请核对。"
+    values["due_date"] = due
+    for key, default in (
+        ("claim_is_monetary", "1"),
+        ("applicant_asked_for_termination", "0"),
+        ("obstruction", "0"),
+    ):
+        flag = _text(raw, key) or default
+        if flag not in ("0", "1"):
+            errors[p + key] = "请选择是或否。"
+        values[key] = 1 if flag == "1" else 0
     status = _text(raw, "status") or "open"
     values["status"] = status
     if status == "closed":

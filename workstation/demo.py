@@ -350,13 +350,31 @@ class DemoGenerator:
         if age >= 12:
             for debtor in debtors:  # each debtor reported property, or was fined for not doing so
                 if rng.random() < 0.7:
-                    add("measure", kind="property_report_received", date=on(10), officer=officer,
-                        debtor_id=debtor, result="被执行人申报无可供执行的财产")
-                    add("measure", kind="property_report_verified", date=on(11),
-                        officer=officer, debtor_id=debtor, result="经核查，申报属实")
+                    add(
+                        "measure",
+                        kind="property_report_received",
+                        date=on(10),
+                        officer=officer,
+                        debtor_id=debtor,
+                        result="被执行人申报无可供执行的财产",
+                    )
+                    add(
+                        "measure",
+                        kind="property_report_verified",
+                        date=on(11),
+                        officer=officer,
+                        debtor_id=debtor,
+                        result="经核查，申报属实",
+                    )
                 else:
-                    add("measure", kind="fine", date=on(11), officer=officer, debtor_id=debtor,
-                        result="逾期不报告财产，决定罚款5000元")
+                    add(
+                        "measure",
+                        kind="fine",
+                        date=on(11),
+                        officer=officer,
+                        debtor_id=debtor,
+                        result="逾期不报告财产，决定罚款5000元",
+                    )
         if age >= 15:
             # online inquiries of every channel: within the last three months when ready
             asked = max(filed + timedelta(days=10), end - timedelta(days=rng.randint(5, 80)))

@@ -43,7 +43,6 @@ from .domain.measures import (
     SeizureKind,
     ValueBasis,
     check_measure,
-    check_seizure,
 )
 from .domain.outstanding import Outstanding, outstanding, recoveries_from_receipts
 from .domain.readiness import CaseSnapshot, Party, Readiness, termination_readiness
@@ -347,7 +346,7 @@ def record_measure(
     channel = raw.get("channel") or None
     if kind is MeasureKind.ONLINE_INQUIRY and channel not in {c.value for c in InquiryChannel}:
         errors["channel"] = "网络查控须选择查询的财产项目（银行、车辆、不动产等）。"
-    if when is not None:
+    if when is not None and "channel" not in errors:
         try:
             check_measure(
                 Measure(
@@ -424,47 +423,3 @@ def record_payout(
         ]
     )
     return payout_id
-
-
-def record_seizure(
-    cf: CaseFile, case_id: str, raw: Mapping[str, Any], today: date | None = None
-) -> str:
-    """Record a seal, distraint or freeze of an asset of the case, dates checked."""
-    today = today or date.today()
-    record = load_record(cf, case_id)
-    errors: dict[str, str] = {}
-    when = _parsed_date(raw, "date", errors, today)
-    asset_ids = {a.id for a in record.assets}
-    if raw.get("asset_id") not in asset_ids:
-        errors["asset_id"] = "请选择被查封、扣押、冻结的财产。"
-    try:
-        kind = SeizureKind(raw.get("kind", ""))
-    except ValueError:
-        errors["kind"] = "请选择查封、扣押或冻结。"
-        kind = None
-    if when is not None and kind is not None and "asset_id" not in errors:
-        try:
-            check_seizure(
-                Seizure("new", raw["asset_id"], kind, when),
-                filing_date=date.fromisoformat(record.case["filing_date"]),
-                today=today,
-            )
-        except InvalidValue as exc:
-            errors["date"] = exc.message
-    if errors:
-        raise ValidationFailed(errors)
-    (seizure_id,) = cf.save(
-        [
-            Edit(
-                "seizure",
-                {
-                    "case_id": case_id,
-                    "asset_id": raw["asset_id"],
-                    "kind": kind.value,
-                    "date": when.isoformat(),
-                    "amount": int(raw.get("amount") or 0),
-                },
-            )
-        ]
-    )
-    return seizure_id

@@ -301,11 +301,8 @@ def record_asset(
 def record_seizure_as_typed(
     cf: CaseFile, case_id: str, raw: Mapping[str, Any], today: date | None = None
 ) -> str:
-    """A seal, distraint or freeze as typed: the amount in yuan text, "保全转执行", a stated expiry.
-
-    The same checks as `enforcement.record_seizure` (which takes neither the preservation mark its
-    own message asks for, nor a stated expiry), plus the legal term of the stated expiry.
-    """
+    """A seal, distraint or freeze as typed: the amount in yuan text, "保全转执行", a stated expiry
+    (checked against the legal term), the dates checked by domain.measures.check_seizure."""
     today = today or date.today()
     record = load_record(cf, case_id)
     errors: dict[str, str] = {}

@@ -5,9 +5,10 @@ import json
 import pytest
 from sqlalchemy import func, select
 
+from central import admin, feed
 from central.ingest import parse
 from central.tables import journal
-from workstation.sync.protocol import PUSH_BATCH, change_from_wire, content_hash
+from workstation.sync.protocol import PUSH_BATCH, change_from_wire, content_hash, summary
 
 from .helpers import Central, demo_wires, edit, expected_summary, pull_all, push
 
@@ -198,7 +199,10 @@ def test_malformed_changes_are_rejected_one_by_one(central: Central):
         {**good[0], "change_id": "c-surrogate", "fields": {"notes": "\ud800"}},
         {**good[0], "change_id": "c-missing", "fields": {"notes": "只有备注"}},
         edit("party", "p1", {"case_id": case_id, "name": "缺身份"}, {}),
-    ]
+        edit("party", "p2", {"case_id": "长" * 300, "role": "debtor", "kind": "person",
+                             "name": "钱七"}, {}),
+        edit("attachment", "a1", {"case_id": case_id, "sha256": "x" * 100, "name": "照片"}, {}),
+    ]  # fmt: skip
     results = push(zhang, [*bad, *good])
     assert [r["status"] for r in results[: len(bad)]] == ["rejected"] * len(bad)
     assert all(r["reason"] for r in results[: len(bad)])
@@ -265,3 +269,29 @@ def test_the_stored_hash_is_the_protocols_content_hash():
         _change, body, chash = parse(wire)
         assert chash == content_hash(wire)
         assert json.loads(body) == wire
+
+
+def test_the_stored_digests_sum_to_the_protocol_summary(central: Central):
+    zhang = central.user("zhang")
+    wires = demo_wires(5)
+    push(zhang, wires)
+    case = case_of(wires)
+    seen = {"notes": case["change_id"], "principal": case["change_id"]}
+    push(zhang, [edit("case", case["record_id"], {"notes": "一", "principal": 1}, seen)])
+    push(zhang, [edit("case", case["record_id"], {"notes": "二"}, seen)])  # a conflict
+    officer = admin.officer_actor(central.database(), "zhang")
+    with central.database().read() as conn:
+        assert feed.summary(conn, officer) == summary(feed.scoped_versions(conn, officer))
+
+
+def test_an_attachment_must_name_its_file_by_sha256(central: Central):
+    zhang = central.user("zhang")
+    wires = demo_wires(1)
+    push(zhang, wires)
+    fields = {"case_id": wires[0]["record_id"], "name": "照片", "sha256": "x" * 100}
+    (result,) = push(zhang, [edit("attachment", "a1", fields, {})])
+    assert result["status"] == "rejected" and "SHA-256" in result["reason"]
+    (result,) = push(
+        zhang, [edit("party", "p1", {**wires[1]["fields"], "case_id": "长" * 300}, {})]
+    )
+    assert result["status"] == "rejected"
