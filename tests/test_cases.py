@@ -424,5 +424,5 @@ def test_termination_facts_and_due_date_are_saved_and_checked() -> None:
         0,
         None,
     )
-    errors = errors_of(validate_case, CASE | {"due_date": "2019-01-01"}, today=TODAY)
+    errors = errors_of(validate_case, CASE | {"due_date": "2019-01-01"})
     assert "早于执行依据生效日期" in errors["case.due_date"]
