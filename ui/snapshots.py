@@ -394,7 +394,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("out_dir", type=Path)
     parser.add_argument("--cases", type=int, default=300)
     args = parser.parse_args(argv)
-    for path in render_all(args.out_dir, args.cases):
+    for path in render_all(args.out_dir, args.cases) + render_enforcement(args.out_dir):
         print(path)
     for path in render_enforcement(args.out_dir):
         print(path)
