@@ -396,8 +396,6 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     for path in render_all(args.out_dir, args.cases) + render_enforcement(args.out_dir):
         print(path)
-    for path in render_enforcement(args.out_dir):
-        print(path)
     return 0
 
 
