@@ -22,4 +22,7 @@ def setup_logging(data_dir: Path, level: int = logging.INFO) -> Path:
     root = logging.getLogger()
     root.addHandler(handler)
     root.setLevel(level)
+    # Data warnings (e.g. a year missing from the holiday calendar) go to the log for court IT,
+    # not to the officer's terminal as Python warnings.
+    logging.captureWarnings(True)
     return path
