@@ -32,7 +32,9 @@ def test_two_instances_order_concurrent_pushes_and_a_follower_misses_nothing(
     ):
         clients = {"zhang": signed_in(first, "zhang"), "li": signed_in(second, "li")}
         # a token made by one instance works on the other: nothing is kept in memory
-        assert signed_in(first, "boss").get("/status").status_code == 200
+        boss_on_first = signed_in(first, "boss")
+        assert boss_on_first.get("/status").status_code == 200
+        boss_on_first.close()
         follower = signed_in(second, "boss")
         done = threading.Event()
         followed: list[dict] = []

@@ -51,8 +51,9 @@ def push_and_kill_at(db_url: str, tmp_path: Path, stage: str, wires: list[dict])
     proc, base_url = start_server_process(
         db_url, tmp_path / "blobs", env={HOLD_ENV: f"{stage}:{marker}"}
     )
+    client = sign_in(base_url)
     try:
-        sender = push_in_background(sign_in(base_url), wires)
+        sender = push_in_background(client, wires)
         deadline = time.monotonic() + 30
         while not marker.exists():
             assert time.monotonic() < deadline, "the push never reached the hold point"
@@ -61,6 +62,7 @@ def push_and_kill_at(db_url: str, tmp_path: Path, stage: str, wires: list[dict])
         proc.wait()
         sender.join(timeout=10)
     finally:
+        client.close()
         if proc.poll() is None:
             proc.kill()
             proc.wait()
@@ -84,6 +86,7 @@ def test_a_batch_pushed_again_after_a_kill_lands_once(db_url: str, tmp_path: Pat
         assert [r["status"] for r in results] == ["duplicate"] * len(wires)
         assert [r["server_seq"] for r in results] == list(range(1, len(wires) + 1))
         assert [c["change_id"] for c in pull_all(client)] == ids
+        client.close()
     finally:
         proc.kill()
         proc.wait()
@@ -115,6 +118,7 @@ def test_kills_at_random_moments_lose_and_duplicate_nothing(db_url: str, tmp_pat
         assert sorted(ids) == sorted(w["change_id"] for w in wires)
         assert len(ids) == len(set(ids))
         assert client.get("/status").json()["latest_seq"] == len(wires)
+        client.close()
     finally:
         proc.kill()
         proc.wait()

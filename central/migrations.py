@@ -1,0 +1,172 @@
+"""Numbered schema migrations; `schema_version` holds the number of the last one applied.
+
+Each migration runs in its own transaction with the version bump, under the global write lock,
+so a crash leaves the database at the previous version and two instances starting at once do not
+both migrate. A database from a newer server is refused, never touched. Never edit a released
+migration: add one. Each writes its DDL out as it was when made (not from tables.py).
+"""
+
+from collections.abc import Callable
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Column,
+    Connection,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    inspect,
+    select,
+)
+
+from .db import Database
+from .errors import NewerSchema
+from .tables import schema_version
+
+
+def _m1_initial(conn: Connection) -> None:
+    md = MetaData()
+    seq = BigInteger().with_variant(Integer(), "sqlite")
+    Table(
+        "courts",
+        md,
+        Column("code", String(16), primary_key=True),
+        Column("name", Text, nullable=False),
+        Column("level", String(16), nullable=False),
+        Column("parent", String(16)),
+    )
+    Table(
+        "accounts",
+        md,
+        Column("id", Integer, primary_key=True, autoincrement=True),
+        Column("username", String(64), nullable=False, unique=True),
+        Column("password_hash", Text, nullable=False),
+        Column("role", String(32), nullable=False),
+        Column("court_code", String(16), nullable=False),
+        Column("display_name", Text, nullable=False),
+        Column("active", Boolean, nullable=False),
+        Column("created_at", String(24), nullable=False),
+    )
+    Table(
+        "tokens",
+        md,
+        Column("token_sha256", String(64), primary_key=True),
+        Column("account_id", Integer, nullable=False),
+        Column("device", Text, nullable=False),
+        Column("created_at", String(24), nullable=False),
+        Column("expires_at", String(24), nullable=False),
+        Column("revoked_at", String(24)),
+        Index("tokens_account", "account_id"),
+    )
+    Table(
+        "sign_in_failures",
+        md,
+        Column("id", Integer, primary_key=True, autoincrement=True),
+        Column("username", String(64), nullable=False),
+        Column("at", String(24), nullable=False),
+        Index("sign_in_failures_username_at", "username", "at"),
+    )
+    Table(
+        "case_scope",
+        md,
+        Column("case_id", String(200), primary_key=True),
+        Column("case_number", Text, nullable=False),
+        Column("court_code", String(16), nullable=False),
+        Column("officer_account_id", Integer),
+        Index("case_scope_officer", "officer_account_id"),
+        Index("case_scope_court", "court_code"),
+        Index("case_scope_case_number", "case_number"),
+    )
+    Table(
+        "journal",
+        md,
+        Column("server_seq", seq, primary_key=True, autoincrement=False),
+        Column("change_id", String(200), nullable=False, unique=True),
+        Column("record_type", String(32), nullable=False),
+        Column("record_id", String(200), nullable=False),
+        Column("case_id", String(200), nullable=False),
+        Column("court_code", String(16), nullable=False),
+        Column("body", Text, nullable=False),
+        Column("content_hash", String(64), nullable=False),
+        Column("officer", Text, nullable=False),
+        Column("account_id", Integer),
+        Column("received_at", String(24), nullable=False),
+        Index("journal_court_seq", "court_code", "server_seq"),
+        Index("journal_case_seq", "case_id", "server_seq"),
+    )
+    Table(
+        "records",
+        md,
+        Column("record_type", String(32), primary_key=True),
+        Column("record_id", String(200), primary_key=True),
+        Column("case_id", String(200), nullable=False),
+        Column("court_code", String(16), nullable=False),
+        Column("field_values", Text, nullable=False),
+        Column("origin", String(200), nullable=False),
+        Column("versions", Text, nullable=False),
+        Column("blob_sha256", String(64)),
+        Column("digest", String(64), nullable=False),
+        Index("records_id", "record_id"),
+        Index("records_case", "case_id"),
+        Index("records_court", "court_code"),
+        Index("records_blob", "blob_sha256"),
+    )
+    Table(
+        "blobs",
+        md,
+        Column("sha256", String(64), primary_key=True),
+        Column("size", BigInteger, nullable=False),
+        Column("completed_at", String(24), nullable=False),
+    )
+    Table(
+        "blob_uploaders",
+        md,
+        Column("sha256", String(64), primary_key=True),
+        Column("account_id", Integer, primary_key=True),
+    )
+    md.create_all(conn)
+
+
+MIGRATIONS: list[Callable[[Connection], None]] = [
+    _m1_initial,
+]
+
+LATEST_VERSION = len(MIGRATIONS)
+
+
+def current_version(conn: Connection) -> int:
+    """The schema version of the database; 0 for an empty one."""
+    if not inspect(conn).has_table("schema_version"):
+        return 0
+    return conn.execute(select(schema_version.c.version)).scalar() or 0
+
+
+def refuse_newer(version: int) -> None:
+    if version > LATEST_VERSION:
+        raise NewerSchema(
+            f"数据库由较新版本的中心服务器程序建立（数据库版本 {version}，本程序只支持到版本 "
+            f"{LATEST_VERSION}）。为免损坏数据，未作任何改动。请升级中心服务器程序后再使用该数据库。",
+            f"schema version {version} > {LATEST_VERSION}",
+        )
+
+
+def migrate(db: Database) -> list[int]:
+    """Apply every migration the database lacks, each in its own transaction. Returns those
+    applied. Raises NewerSchema for a database from a newer server."""
+    applied = []
+    while True:
+        with db.write() as conn:
+            if not inspect(conn).has_table("schema_version"):
+                schema_version.create(conn)
+                conn.execute(schema_version.insert().values(version=0))
+            version = current_version(conn)
+            refuse_newer(version)
+            if version == LATEST_VERSION:
+                return applied
+            MIGRATIONS[version](conn)
+            conn.execute(schema_version.update().values(version=version + 1))
+        applied.append(version + 1)

@@ -1,0 +1,121 @@
+"""The tables as the code queries them (the schema as of the latest migration).
+
+Migrations (migrations.py) write their own DDL, frozen as it was when each was made; this module
+must describe what they produce together. Times are UTC ISO 8601 text with milliseconds and Z
+(fixed width, so they compare as text alike in SQLite and PostgreSQL).
+"""
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Column,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+)
+
+metadata = MetaData()
+
+# BIGINT in PostgreSQL; INTEGER in SQLite, where an INTEGER PRIMARY KEY is the rowid itself.
+SEQ = BigInteger().with_variant(Integer(), "sqlite")
+
+schema_version = Table("schema_version", metadata, Column("version", Integer, nullable=False))
+
+courts = Table(
+    "courts",
+    metadata,
+    Column("code", String(16), primary_key=True),
+    Column("name", Text, nullable=False),
+    Column("level", String(16), nullable=False),
+    Column("parent", String(16)),
+)
+
+accounts = Table(
+    "accounts",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("username", String(64), nullable=False, unique=True),
+    Column("password_hash", Text, nullable=False),
+    Column("role", String(32), nullable=False),
+    Column("court_code", String(16), nullable=False),
+    Column("display_name", Text, nullable=False),
+    Column("active", Boolean, nullable=False),
+    Column("created_at", String(24), nullable=False),
+)
+
+tokens = Table(
+    "tokens",
+    metadata,
+    Column("token_sha256", String(64), primary_key=True),
+    Column("account_id", Integer, nullable=False),
+    Column("device", Text, nullable=False),
+    Column("created_at", String(24), nullable=False),
+    Column("expires_at", String(24), nullable=False),
+    Column("revoked_at", String(24)),
+)
+
+sign_in_failures = Table(
+    "sign_in_failures",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("username", String(64), nullable=False),
+    Column("at", String(24), nullable=False),
+)
+
+case_scope = Table(
+    "case_scope",
+    metadata,
+    Column("case_id", String(200), primary_key=True),
+    Column("case_number", Text, nullable=False),
+    Column("court_code", String(16), nullable=False),
+    Column("officer_account_id", Integer),
+)
+
+journal = Table(
+    "journal",
+    metadata,
+    Column("server_seq", SEQ, primary_key=True, autoincrement=False),
+    Column("change_id", String(200), nullable=False, unique=True),
+    Column("record_type", String(32), nullable=False),
+    Column("record_id", String(200), nullable=False),
+    Column("case_id", String(200), nullable=False),
+    Column("court_code", String(16), nullable=False),
+    Column("body", Text, nullable=False),  # the wire change, compact JSON
+    Column("content_hash", String(64), nullable=False),
+    Column("officer", Text, nullable=False),
+    Column("account_id", Integer),  # None: made by the server (conflicts)
+    Column("received_at", String(24), nullable=False),
+)
+
+records = Table(
+    "records",
+    metadata,
+    Column("record_type", String(32), primary_key=True),
+    Column("record_id", String(200), primary_key=True),
+    Column("case_id", String(200), nullable=False),
+    Column("court_code", String(16), nullable=False),
+    Column("field_values", Text, nullable=False),  # JSON object: every field of the record
+    Column("origin", String(200), nullable=False),  # the change that created it
+    Column("versions", Text, nullable=False),  # JSON {field: change id} changed since creation
+    Column("blob_sha256", String(64)),  # attachments: the file they refer to
+    # protocol.record_digest of the record's versions (hex), so a summary is a sum, not a hash
+    # per record
+    Column("digest", String(64), nullable=False),
+)
+
+blobs = Table(
+    "blobs",
+    metadata,
+    Column("sha256", String(64), primary_key=True),
+    Column("size", BigInteger, nullable=False),
+    Column("completed_at", String(24), nullable=False),
+)
+
+blob_uploaders = Table(
+    "blob_uploaders",
+    metadata,
+    Column("sha256", String(64), primary_key=True),
+    Column("account_id", Integer, primary_key=True),
+)
