@@ -13,8 +13,11 @@ the messages, the idempotency check, the summary both sides compare, and the fie
     GET  /api/v1/summary      -> {"count", "digest"} over the records in the caller's scope
     HEAD /api/v1/blobs/{sha256}            200 if the server has it whole, else 404
     GET  /api/v1/blobs/{sha256}/offset     -> {"offset": bytes received so far}
-    PUT  /api/v1/blobs/{sha256}?offset=K   the bytes from K on (resumable); verified by hash
+    PUT  /api/v1/blobs/{sha256}?offset=K&size=TOTAL   the bytes from K on (resumable); the whole
+                              is verified by its hash (a wrong file: 422, discarded)
     GET  /api/v1/blobs/{sha256}            the bytes
+
+Errors are {"reason": Chinese, "detail": precise}; a 409 on a blob upload carries "offset".
 
 A change on the wire is the journal's Change: change_id, record_type, record_id, fields, base,
 officer, device, at. The change id is the idempotency key: the same change pushed twice is
