@@ -394,3 +394,62 @@ def test_the_enforcement_record_syncs_with_no_code_of_its_own(server, tmp_path):
     assert b.get("asset", asset).values["description"] == "豫C·12345 小型轿车"
     assert enforcement.funds_status(b, case_id).received == 123_400
     assert_converged(server, a, b)
+
+
+def _attach(cf: CaseFile, case_id: str, data: bytes, name: str) -> str:
+    import hashlib
+
+    from workstation.sync.client import blob_path
+
+    sha = hashlib.sha256(data).hexdigest()
+    path = blob_path(cf.path, sha)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+    cf.save(
+        [
+            Edit(
+                "attachment",
+                {
+                    "case_id": case_id,
+                    "sha256": sha,
+                    "name": name,
+                    "size": len(data),
+                    "mime": "image/jpeg",
+                },
+            )
+        ]
+    )
+    return sha
+
+
+def test_attachments_go_by_content_hash_resume_and_are_never_sent_twice(server, tmp_path):
+    import httpx
+
+    a = laptop(tmp_path, "a", server)
+    sync(a, server)
+    case_id = case_ids(a)[0]
+    photo = bytes(range(256)) * 9000  # 2.3 MB: three chunks
+    sha = _attach(a, case_id, photo, "现场照片.jpg")
+    # the second chunk's answer is lost after the server stored it: the upload resumes
+    transport = faults.FaultyTransport(
+        server.url, faults.step_fails_until("/blobs/", 3, faults.DROP_RESPONSE)
+    )
+    report = sync(a, server, transport=transport)
+    transport.close()
+    assert report.blobs_sent == 1
+    client = SyncClient(
+        a,
+        HttpTransport(server.url),
+        server_url=server.url,
+        username="zhang",
+        password=lambda: PASSWORD,
+    )
+    assert client.call("HEAD", f"/blobs/{sha}").status == 200
+    body = httpx.get(
+        f"{server.url}/api/v1/blobs/{sha}", headers={"Authorization": f"Bearer {client._token()}"}
+    ).content
+    assert body == photo
+    _attach(a, case_id, photo, "同一张照片再次附上.jpg")
+    again = sync(a, server)
+    assert again.blobs_sent == 0  # the server has it: not sent again
+    assert_converged(server, a)
