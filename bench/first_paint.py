@@ -32,7 +32,32 @@ def main() -> None:
             print(f"{time.time() - STARTED:.4f} {rss_kb}", flush=True)
             os._exit(0)
 
-    if mode == "floor":
+    if mode == "floor-text":
+        # The same paint work as the program's first frame, none of its logic: a table of 200
+        # rows of Chinese text in the program's font, and Qt's enum namespace in use.
+        from PySide6.QtCore import Qt
+        from PySide6.QtGui import QStandardItem, QStandardItemModel
+        from PySide6.QtWidgets import QApplication, QMainWindow, QTableView
+
+        from ui.fonts import apply_ui_font
+
+        app = QApplication(sys.argv[:1])
+        apply_ui_font(app)
+        model = QStandardItemModel(200, 8)
+        for r in range(200):
+            for c in range(8):
+                model.setItem(r, c, QStandardItem(f"（2026）豫0302执{r}号 王五{c}"))
+        window = QMainWindow()
+        table = QTableView()
+        table.setModel(model)
+        table.setSortingEnabled(True)
+        table.horizontalHeader().setSortIndicator(4, Qt.SortOrder.DescendingOrder)
+        window.setCentralWidget(table)
+        watcher = FirstPaint()
+        table.viewport().installEventFilter(watcher)
+        window.resize(1280, 800)
+        window.show()
+    elif mode == "floor":
         from PySide6.QtWidgets import QApplication, QMainWindow, QTableView
 
         app = QApplication(sys.argv[:1])
