@@ -151,8 +151,11 @@ class CaseListModel(QAbstractTableModel):
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         if COLUMNS[column][2] is None:  # not sortable
             return
+        descending = order == Qt.SortOrder.DescendingOrder
+        if (COLUMNS[column][2], descending) == (self.sort_column, self.descending):
+            return  # already in this order (the view asks again when sorting is switched on)
         self.sort_column = COLUMNS[column][2]
-        self.descending = order == Qt.SortOrder.DescendingOrder
+        self.descending = descending
         self.reload()
 
     # -- helpers for the window ---------------------------------------------------------------

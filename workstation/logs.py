@@ -5,7 +5,6 @@ phone numbers, addresses): those stay in the case file.
 """
 
 import logging
-import logging.handlers
 from pathlib import Path
 
 LOG_NAME = "workstation.log"
@@ -13,6 +12,8 @@ LOG_NAME = "workstation.log"
 
 def setup_logging(data_dir: Path, level: int = logging.INFO) -> Path:
     """Send log records to `<data_dir>/workstation.log` (1 MB × 5 files). Returns the path."""
+    import logging.handlers  # not on the start-up path of commands that do not log to a file
+
     data_dir.mkdir(parents=True, exist_ok=True)
     path = data_dir / LOG_NAME
     handler = logging.handlers.RotatingFileHandler(

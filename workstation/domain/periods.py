@@ -13,8 +13,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import TYPE_CHECKING
 
-from .calendar import HolidayCalendar, default_calendar
+if TYPE_CHECKING:  # the calendar (a data file) is loaded only when a period needs it
+    from .calendar import HolidayCalendar
 
 
 @dataclass(frozen=True)
@@ -90,11 +92,17 @@ def period_end(
     if count_start_day:
         end -= timedelta(days=1)
     if skip_holidays:
-        calendar = calendar if calendar is not None else default_calendar()
+        calendar = calendar if calendar is not None else _default_calendar()
         moved = calendar.next_working_day(end)
         calendar.warn_if_missing(end, moved)
         end = moved
     return end
+
+
+def _default_calendar() -> HolidayCalendar:
+    from .calendar import default_calendar
+
+    return default_calendar()
 
 
 def working_days_after(start: date, n: int, *, calendar: HolidayCalendar | None = None) -> date:
@@ -106,7 +114,7 @@ def working_days_after(start: date, n: int, *, calendar: HolidayCalendar | None 
     """
     if n < 0:
         raise ValueError("n counts working days forward and cannot be negative")
-    calendar = calendar if calendar is not None else default_calendar()
+    calendar = calendar if calendar is not None else _default_calendar()
     day = start
     counted = 0
     while counted < n:

@@ -235,15 +235,15 @@ class CaseFile:
     def unsynced_count(self) -> int:
         """Changes made here that the central server has neither acknowledged nor refused."""
         return self.conn.execute(
-            "SELECT count(*) FROM journal WHERE server_seq IS NULL AND origin = 'local' "
-            "AND sync_status IS NULL"
+            "SELECT count(*) FROM journal INDEXED BY journal_unsynced "
+            "WHERE server_seq IS NULL AND origin = 'local' AND sync_status IS NULL"
         ).fetchone()[0]
 
     def rejected_count(self) -> int:
         """Changes made here that the central server refused (shown until dealt with)."""
         return self.conn.execute(
-            "SELECT count(*) FROM journal WHERE server_seq IS NULL AND origin = 'local' "
-            "AND sync_status = 'rejected'"
+            "SELECT count(*) FROM journal INDEXED BY journal_unsynced "
+            "WHERE server_seq IS NULL AND origin = 'local' AND sync_status = 'rejected'"
         ).fetchone()[0]
 
     def state_snapshot(self) -> dict[str, dict[str, dict[str, Any]]]:

@@ -223,8 +223,8 @@ def pending_changes(conn: sqlite3.Connection) -> list[Change]:
     return list(
         _changes(
             conn.execute(
-                f"{_SELECT_CHANGES} WHERE server_seq IS NULL AND origin = 'local' "
-                "AND sync_status IS NULL ORDER BY seq"
+                f"{_SELECT_CHANGES} INDEXED BY journal_unsynced WHERE server_seq IS NULL "
+                "AND origin = 'local' AND sync_status IS NULL ORDER BY seq"
             )
         )
     )

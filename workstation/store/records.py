@@ -5,6 +5,8 @@ by a later migration needs no code of its own anywhere else: declare its fields 
 table in a migration.
 """
 
+import functools
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -16,16 +18,6 @@ from ..domain.case import (
     PARTY_KINDS,
     PARTY_ROLES,
     SEXES,
-)
-from ..domain.measures import (
-    AssetKind,
-    AssetStatus,
-    ClueStatus,
-    InquiryChannel,
-    MeasureKind,
-    ReceiptSource,
-    SeizureKind,
-    ValueBasis,
 )
 from .errors import ChangeRefused
 
@@ -43,7 +35,10 @@ ENUM = "enum"
 class Field:
     name: str
     kind: str = TEXT
-    choices: tuple[str, ...] = ()
+    choices: tuple[str, ...] | Callable[[], tuple[str, ...]] = ()
+
+    def allowed(self) -> tuple[str, ...]:
+        return self.choices() if callable(self.choices) else self.choices
     default: Any = None
     personal: bool = False  # personal data: removed from logs and from published documents
 
@@ -166,8 +161,17 @@ ATTACHMENT = RecordType(
 )
 
 
-def _codes(enum: Any) -> tuple[str, ...]:
-    return tuple(member.value for member in enum)
+def _codes(enum_name: str) -> Callable[[], tuple[str, ...]]:
+    """The codes of an enum of domain.measures, looked up when first needed (that module is
+    big, and the case list does not need it to start)."""
+
+    @functools.cache
+    def codes() -> tuple[str, ...]:
+        from ..domain import measures
+
+        return tuple(member.value for member in getattr(measures, enum_name))
+
+    return codes
 
 
 # -- the enforcement record (issue 4): what the officer does on a case, as it happens ---------
@@ -179,12 +183,12 @@ MEASURE = RecordType(
     case_ref="case_id",
     fields=(
         Field("case_id", REF),
-        Field("kind", ENUM, _codes(MeasureKind)),
+        Field("kind", ENUM, _codes("MeasureKind")),
         Field("date", DATE),
         Field("officer", default=""),
         Field("result", default=""),
         Field("debtor_id", REF),  # the debtor it concerns, when one of several
-        Field("channel", ENUM, _codes(InquiryChannel)),  # online inquiries
+        Field("channel", ENUM, _codes("InquiryChannel")),  # online inquiries
         Field("found", ENUM, ("yes", "no")),  # inquiries: property found or not
         Field("served_date", DATE),  # notices and orders
         Field("told_applicant", DATE),  # after termination: result told to the applicant
@@ -203,7 +207,7 @@ CLUE = RecordType(
         Field("given_date", DATE),
         Field("description"),
         Field("urgent", FLAG, default=0),
-        Field("status", ENUM, _codes(ClueStatus), default="pending"),
+        Field("status", ENUM, _codes("ClueStatus"), default="pending"),
         Field("given_by", default=""),
         Field("verified_date", DATE),
         Field("debtor_id", REF),
@@ -218,11 +222,11 @@ ASSET = RecordType(
     case_ref="case_id",
     fields=(
         Field("case_id", REF),
-        Field("kind", ENUM, _codes(AssetKind)),
+        Field("kind", ENUM, _codes("AssetKind")),
         Field("description"),
-        Field("status", ENUM, _codes(AssetStatus), default="found"),
+        Field("status", ENUM, _codes("AssetStatus"), default="found"),
         Field("value", MONEY, default=0),
-        Field("value_basis", ENUM, _codes(ValueBasis)),  # None: value not known
+        Field("value_basis", ENUM, _codes("ValueBasis")),  # None: value not known
         Field("prior_encumbrances", MONEY, default=0),
         Field("cannot_dispose_reason", default=""),
         Field("identifiers", default="[]", personal=True),  # JSON [{"kind", "value"}]
@@ -240,7 +244,7 @@ SEIZURE = RecordType(
     fields=(
         Field("case_id", REF),
         Field("asset_id", REF),
-        Field("kind", ENUM, _codes(SeizureKind)),
+        Field("kind", ENUM, _codes("SeizureKind")),
         Field("date", DATE),
         Field("amount", MONEY, default=0),  # frozen amount; 0 = the whole asset
         Field("share", default=""),  # a share such as "1/2"; "" = the whole
@@ -262,7 +266,7 @@ FUNDS = RecordType(
         Field("kind", ENUM, ("receipt", "payout", "deferral", "escrow")),
         Field("date", DATE),  # received, paid, deferral start, escrow date
         Field("amount", MONEY, default=0),
-        Field("source", ENUM, _codes(ReceiptSource)),  # receipts
+        Field("source", ENUM, _codes("ReceiptSource")),  # receipts
         Field("payer", default=""),
         Field("receipt_number", default=""),
         Field("cash", FLAG, default=0),
@@ -338,7 +342,7 @@ def check_value(rt: RecordType, name: str, value: Any) -> Any:
         except (TypeError, ValueError):
             bad = True
     elif f.kind == ENUM:
-        bad = value not in f.choices
+        bad = value not in f.allowed()
     elif f.kind == REF:
         bad = not isinstance(value, str) or not value
     else:

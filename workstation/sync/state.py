@@ -66,7 +66,7 @@ def case_states(conn: sqlite3.Connection) -> dict[str, str]:
             states[case_id] = state
 
     for rtype, rid, status in conn.execute(
-        "SELECT record_type, record_id, sync_status FROM journal "
+        "SELECT record_type, record_id, sync_status FROM journal INDEXED BY journal_unsynced "
         "WHERE server_seq IS NULL AND origin = 'local'"
     ):
         rt = RECORD_TYPES.get(rtype)
