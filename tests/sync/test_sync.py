@@ -125,6 +125,8 @@ def assert_converged(server: Server, *laptops: CaseFile) -> None:
     assert len(on_server) == len(set(on_server))  # nothing twice
     assert made <= set(on_server)  # nothing lost
     for cf in laptops:
+        # the summary kept change by change equals one computed from scratch
+        assert local_summary(cf) == local_summary(cf, recompute=True)
         assert cf.unsynced_count() == 0
         assert cf.conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
 

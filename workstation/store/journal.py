@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from .errors import ChangeRefused
-from .records import RecordType, check_value, record_type, record_versions
+from .records import RecordType, check_value, record_digest, record_type, record_versions
 
 
 @dataclass(frozen=True)
@@ -92,6 +92,7 @@ def apply_changes(
     """
     result = Applied()
     journal_rows = []
+    running = _load_summary(conn)  # kept up to date here when the file keeps one
     for ch in changes:
         rt = record_type(ch.record_type)
         checked = (
@@ -130,6 +131,11 @@ def apply_changes(
                 == 1
             )
         if inserted:
+            if running is not None:
+                running[0] += 1
+                running[1] += record_digest(
+                    rt.name, ch.record_id, record_versions(rt, ch.change_id, {})
+                )
             if rt.case_ref is None:
                 case_id = ch.record_id
                 result.created_case_ids.add(case_id)
@@ -151,7 +157,15 @@ def apply_changes(
                         f"stale base for {rt.name} {ch.record_id} fields {stale}",
                     )
             if values:
+                if running is not None:
+                    running[1] -= record_digest(
+                        rt.name, ch.record_id, record_versions(rt, row["_origin"], versions)
+                    )
                 versions.update({k: ch.change_id for k in values})
+                if running is not None:
+                    running[1] += record_digest(
+                        rt.name, ch.record_id, record_versions(rt, row["_origin"], versions)
+                    )
                 sets = ", ".join(f"{k} = ?" for k in values)
                 conn.execute(
                     f"UPDATE {rt.table} SET {sets}, _versions = ? WHERE id = ?",
@@ -183,6 +197,8 @@ def apply_changes(
         )
         result.changes.append(ch)
         result.case_ids.add(case_id)
+    if running is not None:
+        store_summary(conn, running[0], running[1])
     conn.executemany(
         """INSERT INTO journal (change_id, record_type, record_id, fields, base, officer,
                                 device, at, origin, server_seq, skipped)
@@ -190,6 +206,34 @@ def apply_changes(
         journal_rows,
     )
     return result
+
+
+SUMMARY_KEY = "summary"  # meta: "count digest-hex" of every record, kept by apply_changes
+
+
+def _load_summary(conn: sqlite3.Connection) -> list[int] | None:
+    row = conn.execute("SELECT value FROM meta WHERE key = ?", (SUMMARY_KEY,)).fetchone()
+    if row is None:
+        return None
+    count, digest = row[0].split()
+    return [int(count), int(digest, 16)]
+
+
+def store_summary(conn: sqlite3.Connection, count: int, digest: int) -> None:
+    """Keep the count and order-free digest of every record (sync compares them with the
+    server's); from then on every apply_changes keeps it up to date."""
+    conn.execute(
+        "INSERT INTO meta(key, value) VALUES (?, ?) "
+        "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+        (SUMMARY_KEY, f"{count} {digest % (1 << 256):064x}"),
+    )
+
+
+def stored_summary(conn: sqlite3.Connection) -> dict[str, Any] | None:
+    running = _load_summary(conn)
+    if running is None:
+        return None
+    return {"count": running[0], "digest": f"{running[1] % (1 << 256):064x}"}
 
 
 _SELECT_CHANGES = """SELECT change_id, record_type, record_id, fields, base, officer, device, at,

@@ -6,6 +6,7 @@ table in a migration.
 """
 
 import functools
+import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
@@ -39,6 +40,7 @@ class Field:
 
     def allowed(self) -> tuple[str, ...]:
         return self.choices() if callable(self.choices) else self.choices
+
     default: Any = None
     personal: bool = False  # personal data: removed from logs and from published documents
 
@@ -360,3 +362,15 @@ def record_versions(rt: RecordType, origin: str, changed: dict[str, str]) -> dic
     The workstation and the server both compute versions this way, so their summaries agree.
     """
     return {f.name: changed.get(f.name, origin) for f in rt.fields}
+
+
+def record_digest(record_type_name: str, record_id: str, versions: dict[str, str]) -> int:
+    """One record's place in the summary: its id and the version of every field."""
+    text = (
+        record_type_name
+        + ":"
+        + record_id
+        + ":"
+        + ",".join(f"{k}={versions[k]}" for k in sorted(versions))
+    )
+    return int.from_bytes(hashlib.sha256(text.encode()).digest(), "big")

@@ -24,7 +24,7 @@ from .. import secrets
 from ..store import search
 from ..store.casefile import CaseFile
 from ..store.database import create_case_file
-from ..store.journal import pending_changes
+from ..store.journal import pending_changes, store_summary, stored_summary
 from ..store.records import RECORD_TYPES, record_versions
 from . import protocol
 from .apply import apply_pulled
@@ -134,10 +134,13 @@ RETRY_STATUSES = {408, 429, 500, 502, 503, 504}
 BLOB_CHUNK = 1 << 20
 
 
-def local_summary(casefile: CaseFile) -> dict[str, Any]:
+def local_summary(casefile: CaseFile, *, recompute: bool = False) -> dict[str, Any]:
     """protocol.summary over every record this workstation holds (the server computes the same
-    over the caller's scope: after a complete sync they are equal)."""
+    over the caller's scope: after a complete sync they are equal). Computed in full once, then
+    kept up to date by every change (store.journal), so a sync with little to do stays quick."""
     conn = casefile.conn
+    if not recompute and (kept := stored_summary(conn)) is not None:
+        return kept
 
     def records():
         for rt in RECORD_TYPES.values():
@@ -146,7 +149,11 @@ def local_summary(casefile: CaseFile) -> dict[str, Any]:
             ):
                 yield rt.name, rid, record_versions(rt, origin, json.loads(versions))
 
-    return protocol.summary(records())
+    full = protocol.summary(records())
+    if not casefile.closed and not recompute:
+        with casefile.transaction() as c:
+            store_summary(c, full["count"], int(full["digest"], 16))
+    return full
 
 
 class SyncClient:

@@ -35,7 +35,7 @@ from typing import Any
 
 from ..store.errors import ChangeRefused
 from ..store.journal import Change
-from ..store.records import check_value, record_type
+from ..store.records import check_value, record_digest, record_type
 
 API = "/api/v1"
 PUSH_BATCH = 500
@@ -122,18 +122,6 @@ def content_hash(wire: dict[str, Any]) -> str:
     body["base"] = {k: v for k, v in body["base"].items() if v is not None}
     text = json.dumps(body, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(text.encode()).hexdigest()
-
-
-def record_digest(record_type_name: str, record_id: str, versions: dict[str, str]) -> int:
-    """One record's place in the summary: its id and the version of every field."""
-    text = (
-        record_type_name
-        + ":"
-        + record_id
-        + ":"
-        + ",".join(f"{k}={versions[k]}" for k in sorted(versions))
-    )
-    return int.from_bytes(hashlib.sha256(text.encode()).digest(), "big")
 
 
 def summary(records: Iterable[tuple[str, str, dict[str, str]]]) -> dict[str, Any]:
