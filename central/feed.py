@@ -13,9 +13,9 @@ from sqlalchemy import Connection, func, select
 from workstation.store.records import RECORD_TYPES, record_versions
 from workstation.sync import protocol
 
-from .auth import Actor
+from .auth import OFFICER, Actor
 from .scope import in_read_scope
-from .tables import journal, records
+from .tables import case_scope, journal, records
 
 MAX_PULL = max(5000, protocol.PULL_PAGE)
 
@@ -52,10 +52,15 @@ def scoped_versions(conn: Connection, actor: Actor) -> Iterator[tuple[str, str, 
 def summary(conn: Connection, actor: Actor) -> dict[str, Any]:
     """protocol.summary over the records in `actor`'s scope, from the digest stored with each
     record (ingest keeps it; equal to protocol.summary(scoped_versions(...)), which tests check)."""
+    query = select(case_scope.c.record_count, case_scope.c.digest_sum)
+    if actor.role == OFFICER:
+        query = query.where(case_scope.c.officer_account_id == actor.account_id)
+    elif actor.read_courts is not None:
+        query = query.where(case_scope.c.court_code.in_(actor.read_courts))
     count, total = 0, 0
-    for (digest,) in conn.execute(in_read_scope(select(records.c.digest), records, actor)):
-        count += 1
-        total += int(digest, 16)
+    for records_of_case, digest_sum in conn.execute(query):
+        count += records_of_case
+        total += int(digest_sum, 16)
     return {"count": count, "digest": f"{total % (1 << 256):064x}"}
 
 

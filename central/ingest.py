@@ -155,6 +155,25 @@ def among(conn: Connection, column: ColumnElement[Any], ids: Sequence[str]) -> C
     return column.in_(ids)
 
 
+def update_case_digests(conn: Connection, case_ids: Sequence[str]) -> None:
+    """Recount these cases' share of the summary from their records' stored digests."""
+    sums = {case_id: [0, 0] for case_id in case_ids}
+    for case_id, digest in conn.execute(
+        select(records.c.case_id, records.c.digest).where(among(conn, records.c.case_id, case_ids))
+    ):
+        sums[case_id][0] += 1
+        sums[case_id][1] += int(digest, 16)
+    conn.execute(
+        update(case_scope)
+        .where(case_scope.c.case_id == bindparam("k_case_id"))
+        .values(record_count=bindparam("v_count"), digest_sum=bindparam("v_sum")),
+        [
+            {"k_case_id": k, "v_count": c, "v_sum": f"{t % (1 << 256):064x}"}
+            for k, (c, t) in sums.items()
+        ],
+    )
+
+
 def _chunks(items: Sequence[Any]) -> Iterable[Sequence[Any]]:
     for i in range(0, len(items), _CHUNK):
         yield items[i : i + _CHUNK]
@@ -418,6 +437,8 @@ class _Ingest:
                         "case_number": c.case_number,
                         "court_code": c.court_code,
                         "officer_account_id": c.officer_account_id,
+                        "record_count": 0,  # set below, with the records
+                        "digest_sum": "0" * 64,
                     }
                     for c in new_cases
                 ],
@@ -479,6 +500,15 @@ class _Ingest:
             )
         if self.journal_rows:
             insert_rows(conn, journal, self.journal_rows)
+        touched = sorted(
+            {
+                rec.case_id
+                for rec in self.records.values()
+                if rec is not None and (rec.new or rec.dirty)
+            }
+        )
+        for part in _chunks(touched):
+            update_case_digests(conn, part)
 
 
 def clean(value: Any) -> bool:

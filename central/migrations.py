@@ -21,6 +21,7 @@ from sqlalchemy import (
     Text,
     inspect,
     select,
+    text,
 )
 
 from .db import Database
@@ -131,8 +132,28 @@ def _m1_initial(conn: Connection) -> None:
     md.create_all(conn)
 
 
+def _m2_case_digests(conn: Connection) -> None:
+    """Each case's share of the summary, so a summary costs a row per case, not per record."""
+    zero = "0" * 64
+    conn.execute(text("ALTER TABLE case_scope ADD COLUMN record_count INTEGER NOT NULL DEFAULT 0"))
+    conn.execute(
+        text(f"ALTER TABLE case_scope ADD COLUMN digest_sum VARCHAR(64) NOT NULL DEFAULT '{zero}'")
+    )
+    sums: dict[str, list[int]] = {}
+    for case_id, digest in conn.execute(text("SELECT case_id, digest FROM records")):
+        entry = sums.setdefault(case_id, [0, 0])
+        entry[0] += 1
+        entry[1] += int(digest, 16)
+    if sums:
+        conn.execute(
+            text("UPDATE case_scope SET record_count = :c, digest_sum = :d WHERE case_id = :k"),
+            [{"k": k, "c": c, "d": f"{t % (1 << 256):064x}"} for k, (c, t) in sums.items()],
+        )
+
+
 MIGRATIONS: list[Callable[[Connection], None]] = [
     _m1_initial,
+    _m2_case_digests,
 ]
 
 LATEST_VERSION = len(MIGRATIONS)

@@ -71,6 +71,10 @@ case_scope = Table(
     Column("case_number", Text, nullable=False),
     Column("court_code", String(16), nullable=False),
     Column("officer_account_id", Integer),
+    # the case's part of a summary: how many records it has and the sum of their digests (hex,
+    # mod 2**256), kept by ingest, so a summary adds one row per case, not one per record
+    Column("record_count", Integer, nullable=False, server_default="0"),
+    Column("digest_sum", String(64), nullable=False, server_default="0" * 64),
 )
 
 journal = Table(
