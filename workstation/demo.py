@@ -138,7 +138,7 @@ CREDIT_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 DEMO_TODAY = date(2026, 11, 26)
 # Share of demo cases with a full enforcement record (measures, assets, funds ...): enough to try
 # every screen, few enough that 100,000 cases still generate in well under a minute.
-DETAIL_SHARE = 0.06
+DETAIL_SHARE = 0.015
 
 
 class DemoGenerator:
