@@ -11,12 +11,13 @@ from typing import Any
 from .domain.case import AUTHORITIES, CLOSING_METHODS, PARTY_KINDS, PARTY_ROLES, SEXES
 from .domain.case_number import CaseNumber
 from .domain.courts import CourtTable, court_warning, load_courts
-from .domain.dates import iso, parse_date
+from .domain.dates import iso
 from .domain.errors import InvalidValue
 from .domain.ethnicity import is_ethnicity
 from .domain.identity import CreditCode, ResidentId
-from .domain.money import parse_money
 from .domain.phone import parse_phone
+from .forms import text as _text
+from .forms import typed_date, typed_money
 from .ids import uuid7
 from .store import queries
 from .store.casefile import CaseFile, Edit, Record
@@ -52,36 +53,22 @@ class CaseDetail:
         return [p for p in self.parties if p.values["role"] == role]
 
 
-def _text(raw: Mapping[str, str], key: str) -> str:
-    return " ".join(str(raw.get(key) or "").split())
-
-
 def _date_or_none(
     raw: Mapping[str, str], key: str, errors: dict[str, str], prefix: str, today: date
 ) -> str | None:
-    text = _text(raw, key)
-    if not text:
-        return None
-    try:
-        d = parse_date(text, today=today)
-    except InvalidValue as exc:
-        errors[prefix + key] = exc.message
-        return None
-    if d > today:
-        errors[prefix + key] = f"日期 {iso(d)} 晚于今天，请核对。"
-        return None
-    return iso(d)
+    found: dict[str, str] = {}
+    value = typed_date(raw, key, found, today, what="日期", required=False)
+    if key in found:
+        errors[prefix + key] = found[key]
+    return iso(value) if value else None
 
 
 def _money(raw: Mapping[str, str], key: str, errors: dict[str, str], prefix: str) -> int:
-    text = _text(raw, key)
-    if not text:
-        return 0
-    try:
-        return parse_money(text)
-    except InvalidValue as exc:
-        errors[prefix + key] = exc.message
-        return 0
+    found: dict[str, str] = {}
+    value = typed_money(raw, key, found, what="金额", required=False)
+    if key in found:
+        errors[prefix + key] = found[key]
+    return value or 0
 
 
 def validate_case(raw: Mapping[str, str], *, today: date | None = None) -> dict[str, Any]:

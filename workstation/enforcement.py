@@ -15,7 +15,6 @@ from typing import Any
 
 from .cases import ValidationFailed
 from .domain.aftercare import Aftercare, aftercare
-from .domain.dates import parse_date
 from .domain.errors import InvalidValue
 from .domain.funds import CaseFunds, case_funds, check_payout
 from .domain.interest import Payment, delay_interest
@@ -48,6 +47,7 @@ from .domain.outstanding import Outstanding, outstanding, recoveries_from_receip
 from .domain.readiness import CaseSnapshot, Party, Readiness, termination_readiness
 from .domain.seizures import ExpiryReminder, expiry_reminders
 from .domain.settings import CourtSettings, load_settings
+from .forms import typed_date
 from .store.casefile import CaseFile, Edit
 
 _settings: CourtSettings | None = None
@@ -316,21 +316,6 @@ def after_termination(cf: CaseFile, case_id: str, today: date | None = None) -> 
 
 
 # -- recording, checked by the rules ---------------------------------------------------------
-def _parsed_date(
-    raw: Mapping[str, str], key: str, errors: dict[str, str], today: date, required: bool = True
-) -> date | None:
-    text = (raw.get(key) or "").strip()
-    if not text:
-        if required:
-            errors[key] = "请填写日期。"
-        return None
-    try:
-        return parse_date(text, today=today)
-    except InvalidValue as exc:
-        errors[key] = exc.message
-        return None
-
-
 def record_measure(
     cf: CaseFile, case_id: str, raw: Mapping[str, str], today: date | None = None
 ) -> str:
@@ -342,7 +327,7 @@ def record_measure(
         kind = MeasureKind(raw.get("kind", ""))
     except ValueError:
         raise ValidationFailed({"kind": "请选择措施种类。"}) from None
-    when = _parsed_date(raw, "date", errors, today)
+    when = typed_date(raw, "date", errors, today, what="日期")
     channel = raw.get("channel") or None
     if kind is MeasureKind.ONLINE_INQUIRY and channel not in {c.value for c in InquiryChannel}:
         errors["channel"] = "网络查控须选择查询的财产项目（银行、车辆、不动产等）。"
@@ -383,7 +368,7 @@ def record_payout(
     today = today or date.today()
     record = load_record(cf, case_id)
     errors: dict[str, str] = {}
-    when = _parsed_date(raw, "date", errors, today)
+    when = typed_date(raw, "date", errors, today, what="日期")
     amount = raw.get("amount")
     if not isinstance(amount, int) or amount <= 0:
         errors["amount"] = "请填写发放金额。"

@@ -40,7 +40,7 @@ from .domain.measures import (
     check_measure,
     check_seizure,
 )
-from .domain.money import format_money, parse_money
+from .domain.money import format_money
 from .domain.periods import Period, open_longer_than_cutoff
 from .domain.readiness import clue_verification_deadline
 from .domain.seizures import check_seizure_term, expiry_reminders
@@ -55,6 +55,11 @@ from .enforcement import (
     to_measure,
     to_seizure,
 )
+from .forms import flag as _flag
+from .forms import long_text as _long_text
+from .forms import text as _text
+from .forms import typed_date as _date
+from .forms import typed_money as _money
 from .store.casefile import CaseFile, Edit
 
 MAX_TEXT = 500
@@ -66,74 +71,7 @@ PAYOUT_NOTICE_DAYS = 7
 OPEN_OVER_YEAR_SHOWN = 200
 
 
-# -- reading what the officer typed ----------------------------------------------------------
-def _text(raw: Mapping[str, Any], key: str) -> str:
-    return " ".join(str(raw.get(key) or "").split())
-
-
-def _long_text(raw: Mapping[str, Any], key: str, errors: dict[str, str], limit: int) -> str:
-    text = str(raw.get(key) or "").strip()
-    if len(text) > limit:
-        errors[key] = f"内容过长（{len(text)}字），请精简到{limit}字以内。"
-    return text
-
-
-def _flag(raw: Mapping[str, Any], key: str) -> bool:
-    value = raw.get(key)
-    return value not in (None, "", "0", 0, False)
-
-
-def _date(
-    raw: Mapping[str, Any],
-    key: str,
-    errors: dict[str, str],
-    today: date,
-    *,
-    what: str,
-    required: bool = True,
-    not_before: date | None = None,
-    not_before_what: str = "立案日期",
-) -> date | None:
-    """A date as typed: not in the future, and not before `not_before` when given."""
-    text = _text(raw, key)
-    if not text:
-        if required:
-            errors[key] = f"请填写{what}。"
-        return None
-    try:
-        value = parse_date(text, today=today)
-    except InvalidValue as exc:
-        errors[key] = exc.message
-        return None
-    if value > today:
-        errors[key] = f"{what}{value.isoformat()}晚于今天{today.isoformat()}，请核对日期。"
-        return None
-    if not_before is not None and value < not_before:
-        errors[key] = (
-            f"{what}{value.isoformat()}早于{not_before_what}{not_before.isoformat()}，请核对日期。"
-        )
-        return None
-    return value
-
-
-def _money(
-    raw: Mapping[str, Any], key: str, errors: dict[str, str], *, what: str, required: bool = True
-) -> int | None:
-    value = raw.get(key)
-    if isinstance(value, int) and not isinstance(value, bool):
-        return value  # already fen (a caller that is not a form)
-    text = _text(raw, key)
-    if not text:
-        if required:
-            errors[key] = f"请填写{what}，如400000、40万、4.5万元。"
-        return None
-    try:
-        return parse_money(text)
-    except InvalidValue as exc:
-        errors[key] = exc.message
-        return None
-
-
+# -- reading what the officer typed: workstation/forms.py -------------------------------------
 def _choice(raw: Mapping[str, Any], key: str, enum: Any, errors: dict[str, str], message: str):
     try:
         return enum(_text(raw, key))
