@@ -8,7 +8,7 @@ court_code columns (the journal, the records).
 Only officers write, and only their own cases (ingest.py).
 """
 
-from sqlalchemy import Select, Table, and_
+from sqlalchemy import Select, Table, exists
 
 from .auth import OFFICER, Actor
 from .tables import case_scope
@@ -17,14 +17,15 @@ from .tables import case_scope
 def in_read_scope(query: Select, table: Table, actor: Actor) -> Select:
     """`query` (selecting from `table`) restricted to the cases `actor` reads."""
     if actor.role == OFFICER:
-        # A join, not IN (subquery): the planner walks `table` in the query's order and looks
-        # each row's case up by primary key, which is what a paged pull wants.
-        return query.join(
-            case_scope,
-            and_(
+        # EXISTS, not a join or IN (subquery): SQLite then walks `table` in the query's order
+        # (a pull from its cursor, the latest sequence) and looks each row's case up by primary
+        # key; with a join it started from the officer's cases and sorted (36 ms for an empty
+        # pull at 50,000 cases, now 3 ms). PostgreSQL plans both forms the same.
+        return query.where(
+            exists().where(
                 case_scope.c.case_id == table.c.case_id,
                 case_scope.c.officer_account_id == actor.account_id,
-            ),
+            )
         )
     if actor.read_courts is None:
         return query
