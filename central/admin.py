@@ -25,7 +25,7 @@ from . import auth, migrations
 from .auth import ROLES, Actor
 from .db import Database
 from .errors import CentralError
-from .ingest import Batch, ingest, parse
+from .ingest import Batch, add_to_officers, ingest, parse
 from .tables import accounts, case_scope, courts, journal
 
 ADMIN_DEVICE = "central-admin"
@@ -217,6 +217,13 @@ def assign(db: Database, case_number: str, officer_username: str) -> str:
             .where(case_scope.c.case_id == row.case_id)
             .values(officer_account_id=officer.account_id)
         )
+        share = [row.record_count, int(row.digest_sum, 16)]
+        moves = {officer.account_id: share}
+        if row.officer_account_id is not None and row.officer_account_id != officer.account_id:
+            moves[row.officer_account_id] = [-share[0], -share[1]]
+        elif row.officer_account_id == officer.account_id:
+            moves = {}
+        add_to_officers(conn, moves)
         return row.case_id
 
 

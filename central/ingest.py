@@ -57,7 +57,7 @@ from workstation.sync.protocol import (
 
 from .auth import OFFICER, ROLES, Actor, iso, now
 from .blobs import SHA256
-from .tables import case_scope, journal, records
+from .tables import case_scope, journal, officer_digests, records
 
 SERVER_OFFICER = "中心服务器"
 SERVER_DEVICE = "central"
@@ -155,8 +155,47 @@ def among(conn: Connection, column: ColumnElement[Any], ids: Sequence[str]) -> C
     return column.in_(ids)
 
 
+def add_to_officers(conn: Connection, deltas: dict[int, list[int]]) -> None:
+    """Add (count, digest) deltas to officers' kept summaries (mod 2**256)."""
+    if not deltas:
+        return
+    have = {
+        a: (c, int(d, 16))
+        for a, c, d in conn.execute(
+            select(
+                officer_digests.c.account_id,
+                officer_digests.c.record_count,
+                officer_digests.c.digest_sum,
+            ).where(officer_digests.c.account_id.in_(list(deltas)))
+        )
+    }
+    for account, (dc, dd) in deltas.items():
+        count, digest = have.get(account, (0, 0))
+        values = {"record_count": count + dc, "digest_sum": f"{(digest + dd) % (1 << 256):064x}"}
+        if account in have:
+            conn.execute(
+                update(officer_digests)
+                .where(officer_digests.c.account_id == account)
+                .values(**values)
+            )
+        else:
+            conn.execute(officer_digests.insert().values(account_id=account, **values))
+
+
 def update_case_digests(conn: Connection, case_ids: Sequence[str]) -> None:
-    """Recount these cases' share of the summary from their records' stored digests."""
+    """Recount these cases' share of the summary from their records' stored digests, and move
+    their officers' kept summaries by the difference."""
+    old = {
+        k: (o, c, int(d, 16))
+        for k, o, c, d in conn.execute(
+            select(
+                case_scope.c.case_id,
+                case_scope.c.officer_account_id,
+                case_scope.c.record_count,
+                case_scope.c.digest_sum,
+            ).where(among(conn, case_scope.c.case_id, case_ids))
+        )
+    }
     sums = {case_id: [0, 0] for case_id in case_ids}
     for case_id, digest in conn.execute(
         select(records.c.case_id, records.c.digest).where(among(conn, records.c.case_id, case_ids))
@@ -172,6 +211,15 @@ def update_case_digests(conn: Connection, case_ids: Sequence[str]) -> None:
             for k, (c, t) in sums.items()
         ],
     )
+    deltas: dict[int, list[int]] = {}
+    for case_id, (count, total) in sums.items():
+        officer, old_count, old_total = old.get(case_id, (None, 0, 0))
+        if officer is None:
+            continue
+        delta = deltas.setdefault(officer, [0, 0])
+        delta[0] += count - old_count
+        delta[1] += total - old_total
+    add_to_officers(conn, deltas)
 
 
 def _chunks(items: Sequence[Any]) -> Iterable[Sequence[Any]]:

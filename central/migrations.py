@@ -151,9 +151,38 @@ def _m2_case_digests(conn: Connection) -> None:
         )
 
 
+def _m3_officer_digests(conn: Connection) -> None:
+    """Each officer's summary in one row (sync checks it at the end of every sync)."""
+    md = MetaData()
+    Table(
+        "officer_digests",
+        md,
+        Column("account_id", Integer, primary_key=True),
+        Column("record_count", Integer, nullable=False),
+        Column("digest_sum", String(64), nullable=False),
+    )
+    md.create_all(conn)
+    sums: dict[int, list[int]] = {}
+    for officer, count, digest in conn.execute(
+        text(
+            "SELECT officer_account_id, record_count, digest_sum FROM case_scope "
+            "WHERE officer_account_id IS NOT NULL"
+        )
+    ):
+        entry = sums.setdefault(officer, [0, 0])
+        entry[0] += count
+        entry[1] += int(digest, 16)
+    if sums:
+        conn.execute(
+            text("INSERT INTO officer_digests VALUES (:a, :c, :d)"),
+            [{"a": a, "c": c, "d": f"{t % (1 << 256):064x}"} for a, (c, t) in sums.items()],
+        )
+
+
 MIGRATIONS: list[Callable[[Connection], None]] = [
     _m1_initial,
     _m2_case_digests,
+    _m3_officer_digests,
 ]
 
 LATEST_VERSION = len(MIGRATIONS)

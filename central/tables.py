@@ -77,6 +77,16 @@ case_scope = Table(
     Column("digest_sum", String(64), nullable=False, server_default="0" * 64),
 )
 
+# Each officer's summary (the sum of their cases' shares), kept by ingest and assign, so the
+# check at the end of every sync reads one row.
+officer_digests = Table(
+    "officer_digests",
+    metadata,
+    Column("account_id", Integer, primary_key=True),
+    Column("record_count", Integer, nullable=False),
+    Column("digest_sum", String(64), nullable=False),
+)
+
 journal = Table(
     "journal",
     metadata,
