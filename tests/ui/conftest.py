@@ -4,11 +4,12 @@ import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QSettings, QTimer
+from PySide6.QtWidgets import QApplication, QDialog
 
 from ui.fonts import apply_ui_font
 from ui.main_window import MainWindow
@@ -48,3 +49,27 @@ def window(qtbot, qapp, gui_case_path: Path) -> Iterator[MainWindow]:
     yield win
     win.close()
     casefile.close()
+
+
+def run_modal(
+    action: Callable[[], object], interact: Callable[[QDialog], None], dialog_type: type = QDialog
+) -> None:
+    """Trigger `action`, which opens a modal dialog of `dialog_type`, and drive the dialog with
+    `interact` while it runs; an assertion failing inside is raised after the dialog closes."""
+    failures: list[BaseException] = []
+
+    def step() -> None:
+        dialog = QApplication.activeModalWidget()
+        if not isinstance(dialog, dialog_type):
+            QTimer.singleShot(20, step)
+            return
+        try:
+            interact(dialog)
+        except BaseException as exc:  # surfaced after exec() returns
+            failures.append(exc)
+            dialog.reject()
+
+    QTimer.singleShot(0, step)
+    action()
+    if failures:
+        raise failures[0]

@@ -6,9 +6,10 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QSettings, QTimer
-from PySide6.QtWidgets import QApplication, QDialogButtonBox, QWidget
+from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QDialogButtonBox, QWidget
 
+from tests.ui.conftest import run_modal as shared_run_modal
 from ui.main_window import MainWindow
 from ui.record_dialogs import RecordDialog
 from workstation import enforcement
@@ -37,24 +38,7 @@ def new_case(cf: CaseFile, number: str = "（2026）豫0302执9001号", filed: s
 
 
 def run_modal(action: Callable[[], object], interact: Callable[[RecordDialog], None]) -> None:
-    """Trigger `action`, which opens a modal record dialog, and drive it with `interact`."""
-    failures: list[BaseException] = []
-
-    def step() -> None:
-        dialog = QApplication.activeModalWidget()
-        if not isinstance(dialog, RecordDialog):
-            QTimer.singleShot(20, step)
-            return
-        try:
-            interact(dialog)
-        except BaseException as exc:  # surfaced after exec() returns
-            failures.append(exc)
-            dialog.reject()
-
-    QTimer.singleShot(0, step)
-    action()
-    if failures:
-        raise failures[0]
+    shared_run_modal(action, interact, RecordDialog)
 
 
 def fill_and_save(values: dict[str, str]) -> Callable[[RecordDialog], None]:

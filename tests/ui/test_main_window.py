@@ -4,10 +4,10 @@ import sqlite3
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import QPoint, QSettings, QSortFilterProxyModel, Qt, QTimer
-from PySide6.QtWidgets import QApplication, QDialogButtonBox
+from PySide6.QtCore import QPoint, QSettings, QSortFilterProxyModel, Qt
+from PySide6.QtWidgets import QDialogButtonBox
 
-from tests.ui.conftest import DEMO_CASES
+from tests.ui.conftest import DEMO_CASES, run_modal
 from ui.case_dialog import CaseDialog
 from ui.case_list import PAGE, CaseListModel
 from ui.main_window import MainWindow
@@ -75,27 +75,6 @@ def test_selecting_a_case_shows_its_overview(window, qtbot):
     assert window.edit_action.isEnabled()
 
 
-def _run_modal(action, interact) -> None:
-    """Trigger `action`, which opens a modal dialog, and drive the dialog with `interact`."""
-    failures: list[BaseException] = []
-
-    def step() -> None:
-        dialog = QApplication.activeModalWidget()
-        if not isinstance(dialog, CaseDialog):
-            QTimer.singleShot(20, step)
-            return
-        try:
-            interact(dialog)
-        except BaseException as exc:  # surfaced after exec() returns
-            failures.append(exc)
-            dialog.reject()
-
-    QTimer.singleShot(0, step)
-    action()
-    if failures:
-        raise failures[0]
-
-
 def test_edit_party_address_is_saved_and_survives_reopening(window, qtbot, gui_case_path):
     window.table.selectRow(3)
     case_id = window.selected_case_id()
@@ -109,7 +88,7 @@ def test_edit_party_address_is_saved_and_survives_reopening(window, qtbot, gui_c
         )
 
     before = window.casefile.unsynced_count()
-    _run_modal(window.edit_case, interact)
+    run_modal(window.edit_case, interact, CaseDialog)
     assert window.unsynced_label.text().startswith(f"未同步的修改：{before + 1} 条")
     assert new_address in window.case_view.overview.toPlainText()
     window.close()
@@ -140,7 +119,7 @@ def test_bad_id_number_shows_chinese_message_and_saves_nothing(window, qtbot):
         assert dialog.summary.isVisible()
         dialog.reject()
 
-    _run_modal(window.new_action.trigger, interact)
+    run_modal(window.new_action.trigger, interact, CaseDialog)
     journal_after = window.casefile.conn.execute("SELECT count(*) FROM journal").fetchone()[0]
     assert journal_after == journal_before
     assert queries.find_case_id(window.casefile.conn, "（2026）豫0302执9999号") is None
@@ -157,7 +136,7 @@ def test_new_case_is_saved_listed_and_selected(window, qtbot):
         debtor.fields["name"].set_text("洛阳测试商贸有限公司")
         dialog.buttons.button(QDialogButtonBox.StandardButton.Save).click()
 
-    _run_modal(window.new_action.trigger, interact)
+    run_modal(window.new_action.trigger, interact, CaseDialog)
     assert window.model.total == DEMO_CASES + 1
     case_id = window.selected_case_id()
     assert case_id is not None
