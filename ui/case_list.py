@@ -5,7 +5,7 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor
 
-from workstation.domain.case import CLOSING_METHODS
+from workstation.domain.case import status_label
 from workstation.domain.money import format_yuan
 from workstation.store import queries
 from workstation.store.casefile import CaseFile
@@ -38,12 +38,6 @@ SYNC_COLOURS = {
 }
 
 
-def status_text(status: str, method: str | None) -> str:
-    if status == "closed":
-        return CLOSING_METHODS.get(method or "", "已结案")
-    return "执行中"
-
-
 class CaseListModel(QAbstractTableModel):
     """Rows come from the case file in pages of PAGE as the view scrolls (canFetchMore)."""
 
@@ -56,7 +50,7 @@ class CaseListModel(QAbstractTableModel):
         self.rows: list[tuple] = []
         self.total = 0
         self.capped = False  # more than COUNT_CAP matches: total is a lower bound
-        self.demo = casefile.meta("demo") == "1"
+        self.demo = casefile.is_demo
         self.sync_states: dict[str, str] = {}
         self.reload()
 
@@ -135,7 +129,7 @@ class CaseListModel(QAbstractTableModel):
             if name == "principal":
                 return format_yuan(value)
             if name == "status":
-                return status_text(value, row[_POS["closing_method"]])
+                return status_label(value, row[_POS["closing_method"]])
             if name == "sync":
                 return "" if self.demo else STATE_TEXT[self.sync_states.get(value, SYNCED)]
             return value

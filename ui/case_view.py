@@ -7,11 +7,9 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QLabel, QTabWidget, QTextBrowser, QVBoxLayout, QWidget
 
-from workstation.domain.case import AUTHORITIES, PARTY_KINDS, PARTY_ROLES, SEXES
+from workstation.domain.case import AUTHORITIES, PARTY_KINDS, PARTY_ROLES, SEXES, status_label
 from workstation.domain.money import format_money
 from workstation.sync.state import STATE_TEXT
-
-from .case_list import status_text
 
 if TYPE_CHECKING:
     from workstation.cases import CaseDetail
@@ -67,7 +65,7 @@ def overview_html(detail: "CaseDetail", states: dict[str, str] | None = None) ->
         ("立案日期", c["filing_date"]),
         (
             "状态",
-            status_text(c["status"], c["closing_method"])
+            status_label(c["status"], c["closing_method"])
             + (f"（结案日期 {c['closing_date']}）" if c["closing_date"] else ""),
         ),
         ("案由", c["cause"] or "（未填）"),
@@ -141,7 +139,7 @@ class CaseView(QWidget):
             self.tabs.setVisible(False)
             return
         c = detail.case.values
-        self.title.setText(f"{c['case_number']}　{status_text(c['status'], c['closing_method'])}")
+        self.title.setText(f"{c['case_number']}　{status_label(c['status'], c['closing_method'])}")
         self.overview.setHtml(overview_html(detail, states))
         self.tabs.setVisible(True)
         if self.casefile is not None:

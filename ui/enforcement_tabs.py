@@ -643,7 +643,7 @@ class EnforcementTabs(QObject):
 
     def states(self, ids: Sequence[str]) -> dict[str, str]:
         """Sync state per record; none on demo data, which never syncs (as on the overview)."""
-        if self.casefile.meta("demo") == "1":
+        if self.casefile.is_demo:
             return {}
         return record_states(self.casefile.conn, list(ids))
 

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 from workstation.domain.dates import local_time_text
 from workstation.store import queries
 from workstation.store.casefile import CaseFile
-from workstation.sync.state import case_states, record_states
+from workstation.sync.state import case_states, open_conflict_count, record_states
 
 from .case_list import CASE_ID_ROLE, COLUMNS, CaseListModel
 from .case_view import CaseView
@@ -212,17 +212,15 @@ class MainWindow(QMainWindow):
         text = f"未同步的修改：{unsynced} 条"
         if rejected:
             text += f"　服务器拒绝的修改：{rejected} 条"
-        if self.casefile.meta("demo") == "1":
+        if self.casefile.is_demo:
             text += "　（演示数据，不同步）"
         last = self.casefile.meta("last_sync")
         if last:
             text += f"　上次同步：{local_time_text(last)}"
         self.unsynced_label.setText(text)
-        conflicts = self.casefile.conn.execute(
-            "SELECT count(*) FROM conflicts WHERE status = 'open' AND deleted = 0"
-        ).fetchone()[0]
+        conflicts = open_conflict_count(self.casefile.conn)
         self.conflicts_action.setText(f"冲突（{conflicts}）" if conflicts else "冲突")
-        self.sync_action.setEnabled(self.casefile.meta("demo") != "1")
+        self.sync_action.setEnabled(not self.casefile.is_demo)
 
     def _sort_changed(self, section: int, order: Qt.SortOrder) -> None:
         header = self.table.horizontalHeader()
@@ -271,7 +269,7 @@ class MainWindow(QMainWindow):
         self._ensure_case_support()
         detail = self._cases.load_case(self.casefile, case_id, self.courts) if case_id else None
         states = None
-        if detail is not None and self.casefile.meta("demo") != "1":
+        if detail is not None and not self.casefile.is_demo:
             ids = [detail.case.id, *(p.id for p in detail.parties)]
             states = record_states(self.casefile.conn, ids)
         self.case_view.show_case(detail, states)

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from .domain.case import CASE_STATUSES, CLOSING_METHODS, PARTY_KINDS, PARTY_ROLES, SEXES
+from .domain.case import PARTY_KINDS, PARTY_ROLES, SEXES, status_label
 from .domain.case_number import CaseNumber
 from .domain.errors import InvalidValue
 from .domain.money import format_money
@@ -71,15 +71,6 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return 0
 
 
-STATUS_TEXT = {**CASE_STATUSES}
-
-
-def _status_text(status: str, method: str | None) -> str:
-    if status == "closed" and method:
-        return f"已结案（{CLOSING_METHODS[method]}）"
-    return STATUS_TEXT.get(status, status)
-
-
 def cmd_search(args: argparse.Namespace) -> int:
     with _open_readonly(args) as cf:
         flt = queries.CaseFilter(text=args.text)
@@ -98,7 +89,7 @@ def cmd_search(args: argparse.Namespace) -> int:
     for row in found:
         print(
             f"{row['case_number']}\t{row['applicants']}\t{row['debtors']}\t{row['officer']}\t"
-            f"{row['filing_date']}\t{_status_text(row['status'], row['closing_method'])}"
+            f"{row['filing_date']}\t{status_label(row['status'], row['closing_method'])}"
         )
     print(f"共 {total} 件" + (f"，显示前 {len(found)} 件" if total > len(found) else ""))
     return 0
@@ -144,7 +135,7 @@ def cmd_show(args: argparse.Namespace) -> int:
         f"执行标的：本金 {format_money(data['principal'])}，利息 {format_money(data['interest'])}"
         f"{('（' + data['interest_terms'] + '）') if data['interest_terms'] else ''}，"
         f"执行费 {format_money(data['enforcement_fee'])}",
-        f"状态：{_status_text(data['status'], data['closing_method'])}"
+        f"状态：{status_label(data['status'], data['closing_method'])}"
         + (f"，结案日期 {data['closing_date']}" if data["closing_date"] else ""),
     ]
     for p in data["parties"]:

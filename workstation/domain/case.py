@@ -12,6 +12,14 @@ CLOSING_METHODS = {
     "rejected": "驳回申请",
 }
 
+
+def status_label(status: str, closing_method: str | None) -> str:
+    """How a case's state reads on screen and in the command line: 执行中, or how it was closed."""
+    if status == "closed":
+        return CLOSING_METHODS.get(closing_method or "", CASE_STATUSES["closed"])
+    return CASE_STATUSES.get(status, status)
+
+
 PARTY_ROLES = {"applicant": "申请执行人", "debtor": "被执行人", "agent": "委托代理人"}
 PARTY_KINDS = {"person": "自然人", "organisation": "法人或其他组织"}
 SEXES = {"male": "男", "female": "女"}

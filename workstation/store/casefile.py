@@ -232,6 +232,11 @@ class CaseFile:
         if key == "officer":
             self.officer = value
 
+    @property
+    def is_demo(self) -> bool:
+        """A demo case file (workstation demo): never synced, no sync states shown."""
+        return self.meta("demo") == "1"
+
     def unsynced_count(self) -> int:
         """Changes made here that the central server has neither acknowledged nor refused."""
         return self.conn.execute(

@@ -28,6 +28,7 @@ from ..store.journal import pending_changes, store_summary, stored_summary
 from ..store.records import RECORD_TYPES, record_versions
 from . import protocol
 from .apply import apply_pulled
+from .state import open_conflict_count
 
 log = logging.getLogger(__name__)
 
@@ -280,7 +281,7 @@ class SyncClient:
 
     # -- the phases -----------------------------------------------------------------------------
     def run(self) -> SyncReport:
-        if self.cf.meta("demo") == "1":
+        if self.cf.is_demo:
             raise SyncError(
                 "demo", "这是演示数据，不能与服务器同步。请使用正式的案件数据目录。", "demo file"
             )
@@ -300,9 +301,7 @@ class SyncClient:
         self.check(report)
         report.finished_at = datetime.now(UTC).isoformat(timespec="seconds")
         self.cf.set_meta("last_sync", report.finished_at)
-        report.open_conflicts = self.cf.conn.execute(
-            "SELECT count(*) FROM conflicts WHERE status = 'open' AND deleted = 0"
-        ).fetchone()[0]
+        report.open_conflicts = open_conflict_count(self.cf.conn)
         return report
 
     def send_blobs(self, report: SyncReport) -> None:

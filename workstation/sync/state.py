@@ -31,22 +31,10 @@ def record_states(conn: sqlite3.Connection, record_ids: Sequence[str]) -> dict[s
     return states
 
 
-def case_state(conn: sqlite3.Connection, case_id: str) -> str:
-    """The state of a case taken with everything recorded under it (parties, attachments...)."""
-    ids = [case_id]
-    for rt in RECORD_TYPES.values():
-        if rt.case_ref and rt.name != "conflict":
-            ids += [
-                r[0]
-                for r in conn.execute(
-                    f"SELECT id FROM {rt.table} WHERE {rt.case_ref} = ?", (case_id,)
-                )
-            ]
-    states = set(record_states(conn, ids).values())
-    for state in (CONFLICT, REJECTED, UNSYNCED):
-        if state in states:
-            return state
-    return SYNCED
+def open_conflict_count(conn: sqlite3.Connection) -> int:
+    return conn.execute(
+        "SELECT count(*) FROM conflicts WHERE status = 'open' AND deleted = 0"
+    ).fetchone()[0]
 
 
 def open_conflicts(conn: sqlite3.Connection) -> list[dict]:
