@@ -365,6 +365,9 @@ class _Ingest:
                 f"案件所属法院（{case.court_code}）不能在工作站修改，修改未被接受。"
                 "如确需更改，请联系法院信息技术人员。"
             )
+        fixed = [k for k in values if k in rt.frozen and values[k] != rec.values.get(k)]
+        if fixed:
+            raise Refused("已定稿的文书不能修改；如需更正，请另行制作更正文书。修改未被接受。")
         conflicts = []
         for name, value in values.items():
             version = rec.versions.get(name, rec.origin)

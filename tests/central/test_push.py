@@ -295,3 +295,30 @@ def test_an_attachment_must_name_its_file_by_sha256(central: Central):
         zhang, [edit("party", "p1", {**wires[1]["fields"], "case_id": "长" * 300}, {})]
     )
     assert result["status"] == "rejected"
+
+
+def test_the_server_refuses_a_change_to_a_finalised_document(central: Central):
+    zhang = central.user("zhang", name="张伟")
+    wires = demo_wires(1)
+    push(zhang, wires)
+    case = case_of(wires)
+    document = edit(
+        "document",
+        "doc-1",
+        {
+            "case_id": case["record_id"],
+            "kind": "interview_record",
+            "content": '{"blocks": []}',
+            "content_hash": "a" * 64,
+        },
+        {},
+    )
+    (made,) = push(zhang, [document])
+    assert made["status"] == "accepted"
+    forged = edit("document", "doc-1", {"content": '{"blocks": [1]}'}, {})
+    (refused,) = push(zhang, [forged])
+    assert refused["status"] == "rejected"
+    assert "已定稿的文书不能修改" in refused["reason"]
+    signed = edit("document", "doc-1", {"signed_date": "2026-11-20"}, {})
+    (accepted,) = push(zhang, [signed])
+    assert accepted["status"] == "accepted"

@@ -148,6 +148,12 @@ def apply_changes(
                     "要修改的记录不存在，未保存。", f"{rt.name} {ch.record_id} does not exist"
                 )
             versions = json.loads(row["_versions"])
+            fixed = [k for k in values if k in rt.frozen and values[k] != row[k]]
+            if fixed:
+                raise ChangeRefused(
+                    "已定稿的文书不能修改；如需更正，请另行制作更正文书。",
+                    f"{rt.name} {ch.record_id}: frozen fields {fixed}",
+                )
             if check_base:
                 stale = [k for k in values if ch.base.get(k) != versions.get(k, row["_origin"])]
                 if stale:

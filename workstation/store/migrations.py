@@ -147,10 +147,42 @@ def _m3_enforcement_record(conn: sqlite3.Connection) -> None:
     conn.execute("CREATE INDEX seizures_until ON seizures(until)")
 
 
+def _m4_documents(conn: sqlite3.Connection) -> None:
+    """Finalised documents (interview records, rulings), local drafts, resumption links and the
+    officer's reason for an excessive seizure."""
+    conn.execute("ALTER TABLE cases ADD COLUMN original_case_id")
+    conn.execute("CREATE INDEX cases_original ON cases(original_case_id)")
+    conn.execute("ALTER TABLE seizures ADD COLUMN excess_exception TEXT NOT NULL DEFAULT ''")
+    conn.execute(
+        _state_table(
+            "documents",
+            """case_id, kind, number, template_id, template_version, content, content_hash, data,
+  finalised_at, signed_date, served_date, corrects, route""",
+        )
+    )
+    conn.execute("CREATE INDEX documents_case ON documents(case_id)")
+    # Drafts are the officer's own scratch work on this laptop: saved on every change, never
+    # journaled or synced. Finalising one makes a journaled document and deletes the draft.
+    conn.execute(
+        """CREATE TABLE drafts (
+  id TEXT PRIMARY KEY,
+  case_id TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  template_id TEXT NOT NULL,
+  template_version TEXT NOT NULL,
+  page TEXT NOT NULL DEFAULT '',
+  data TEXT NOT NULL DEFAULT '{}',
+  updated_at TEXT NOT NULL
+)"""
+    )
+    conn.execute("CREATE INDEX drafts_case ON drafts(case_id)")
+
+
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _m1_case_file,
     _m2_sync,
     _m3_enforcement_record,
+    _m4_documents,
 ]
 
 LATEST_VERSION = len(MIGRATIONS)

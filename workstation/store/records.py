@@ -52,6 +52,7 @@ class RecordType:
     fields: tuple[Field, ...]
     required: tuple[str, ...] = ()
     case_ref: str | None = None  # the field linking this record to its case (None: it is the case)
+    frozen: tuple[str, ...] = ()  # fields fixed when the record is made (finalised documents)
     by_name: dict[str, Field] = field(default_factory=dict, compare=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -91,6 +92,8 @@ CASE = RecordType(
         Field("applicant_asked_for_termination", FLAG, default=0),
         Field("obstruction", FLAG, default=0),  # the debtor or others obstructed enforcement
         Field("termination_date", DATE),  # the ruling served: the after-termination schedule
+        # issue 4: a resumption case (执恢) points at the case whose procedure was ended
+        Field("original_case_id", REF),
     ),
 )
 
@@ -255,6 +258,9 @@ SEIZURE = RecordType(
         Field("releases", default="[]"),  # JSON [{"date", "whole", "amount", "share", "reason"}]
         Field("from_preservation", FLAG, default=0),
         Field("deleted", FLAG, default=0),
+        # held above the debt under 查封规定 art. 19's exception: JSON of the officer's record
+        # {"indivisible", "no_other_property", "reason", "officer", "date"}, or "" when none
+        Field("excess_exception", default=""),
     ),
 )
 
@@ -301,9 +307,61 @@ FIELD_VISIT = RecordType(
     ),
 )
 
+# A finalised document (interview record, ruling, correction): its content is fixed when it is
+# made, with the hash of that content; later changes record only what happened to the paper
+# (signed, served). A correction is a new document that points at the one it corrects.
+DOCUMENT = RecordType(
+    name="document",
+    table="documents",
+    required=("case_id", "kind", "content", "content_hash"),
+    case_ref="case_id",
+    frozen=(
+        "case_id",
+        "kind",
+        "number",
+        "template_id",
+        "template_version",
+        "content",
+        "content_hash",
+        "data",
+        "finalised_at",
+        "corrects",
+        "route",
+        "deleted",
+    ),
+    fields=(
+        Field("case_id", REF),
+        Field("kind", ENUM, ("interview_record", "ruling", "correction")),
+        Field("number", default=""),  # rulings: the case number with 之一, 之二 ...
+        Field("template_id", default=""),
+        Field("template_version", default=""),
+        Field("content"),  # JSON of documents.Document, exactly as printed
+        Field("content_hash"),  # sha256 of content
+        Field("data", default="{}"),  # JSON: the answers/facts the content was made from
+        Field("finalised_at", default=""),  # local time text
+        Field("signed_date", DATE),  # the paper copy signed
+        Field("served_date", DATE),  # rulings: served on the applicant
+        Field("corrects", REF),  # the document this one corrects
+        Field("route", default=""),  # rulings: how the termination was approved
+        Field("deleted", FLAG, default=0),
+    ),
+)
+
 RECORD_TYPES: dict[str, RecordType] = {
     t.name: t
-    for t in (CASE, PARTY, CONFLICT, ATTACHMENT, MEASURE, CLUE, ASSET, SEIZURE, FUNDS, FIELD_VISIT)
+    for t in (
+        CASE,
+        PARTY,
+        CONFLICT,
+        ATTACHMENT,
+        MEASURE,
+        CLUE,
+        ASSET,
+        SEIZURE,
+        FUNDS,
+        FIELD_VISIT,
+        DOCUMENT,
+    )
 }
 
 
