@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase import pdfmetrics, ttfonts
 from reportlab.pdfbase.ttfonts import TTFError, TTFont
 
 from workstation.resources import resource
@@ -77,6 +77,27 @@ FALLBACK_HINTS = (
     "droid sans fallback",
 )
 MAX_INSTALLED_FALLBACKS = 8
+
+
+_reportlab_to_unicode_cmap = ttfonts.makeToUnicodeCMap
+
+
+def _to_unicode_cmap(fontname: str, subset: Sequence[int]) -> str:
+    """reportlab's ToUnicode map, with characters beyond the BMP written as UTF-16 surrogate
+    pairs as the PDF spec requires. reportlab writes <30EDD>, which readers reject, so a rare
+    name character (CJK Extension B and later) would print but not be found by search or copy.
+    """
+    text = _reportlab_to_unicode_cmap(fontname, [0 if v > 0xFFFF else v for v in subset])
+    lines = text.split("\n")
+    for i, v in enumerate(subset):
+        if v > 0xFFFF:
+            old = f"<{i:02X}> <0000>"
+            new = f"<{i:02X}> <{chr(v).encode('utf-16-be').hex().upper()}>"
+            lines[lines.index(old)] = new
+    return "\n".join(lines)
+
+
+ttfonts.makeToUnicodeCMap = _to_unicode_cmap
 
 
 def _norm(name: str) -> str:
@@ -285,7 +306,9 @@ class FontFace:
             if self._font is None and not self._failed:
                 try:
                     font = TTFont(self.name, str(self.path), subfontIndex=self.index)
-                except (TTFError, OSError, struct.error, ValueError, KeyError, IndexError) as exc:
+                # reportlab's parser fails on odd files in many ways (TTFError for CFF outlines,
+                # AttributeError for a missing name): any failure means the face is not usable.
+                except (TTFError, Exception) as exc:
                     log.warning("skipping font %s: reportlab cannot use it (%s)", self.path, exc)
                     self._failed = True
                     return None

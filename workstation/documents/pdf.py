@@ -81,8 +81,15 @@ def _draw(canvas: Canvas, doc: Document, layout: Layout, fonts: FontSet) -> None
         canvas.showPage()
 
 
-def _canvas(buffer: io.BytesIO, title: str) -> Canvas:
-    canvas = Canvas(buffer, pagesize=(PAGE_WIDTH, PAGE_HEIGHT), invariant=True, pageCompression=1)
+def _canvas(buffer: io.BytesIO, title: str, fonts: FontSet) -> Canvas:
+    # The initial font is the body face, not Helvetica, so the PDF names no unembedded font.
+    canvas = Canvas(
+        buffer,
+        pagesize=(PAGE_WIDTH, PAGE_HEIGHT),
+        invariant=True,
+        pageCompression=1,
+        initialFontName=fonts.body.primary.name,
+    )
     canvas.setCreator(CREATOR)
     canvas.setTitle(title)
     return canvas
@@ -102,7 +109,7 @@ def render_combined_pdf(
     """Several documents in one PDF (batch printing); each numbers its own pages."""
     fonts = fonts or find_fonts()
     buffer = io.BytesIO()
-    canvas = _canvas(buffer, docs[0].kind if len(docs) == 1 else "batch")
+    canvas = _canvas(buffer, docs[0].kind if len(docs) == 1 else "batch", fonts)
     for doc in docs:
         _draw(canvas, doc, layout_document(doc, fonts), fonts)
     canvas.save()
