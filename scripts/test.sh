@@ -7,7 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib.sh
 
-need_debs $QT_RUNTIME_DEBS postgresql
+need_debs $QT_RUNTIME_DEBS postgresql poppler-utils  # poppler: pdftoppm renders document pages to PNG
 make_venv "[dev]"
 export QT_QPA_PLATFORM=offscreen
 .venv/bin/ruff check .
