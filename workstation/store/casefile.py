@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from ..ids import uuid7
 from . import search
 from .database import create_case_file, needs_migration, open_database
+from .drafts import delete_draft
 from .errors import CaseFileError, StorageFull
 from .journal import Applied, Change, apply_changes, field_versions, utc_now
 from .lock import CaseFileLock
@@ -151,11 +152,17 @@ class CaseFile:
                 raise known from exc
             raise
 
-    def apply(self, changes: Sequence[Change], *, check_base: bool = True) -> Applied:
-        """Apply changes (local, pulled or replayed) and update the search index, atomically."""
+    def apply(
+        self, changes: Sequence[Change], *, check_base: bool = True, discard_draft: str = ""
+    ) -> Applied:
+        """Apply changes (local, pulled or replayed) and update the search index, atomically.
+
+        `discard_draft`: the draft these changes finalise, deleted in the same transaction."""
         with self.transaction() as conn:
             applied = apply_changes(conn, changes, check_base=check_base)
             search.index_cases(conn, applied.case_ids, applied.created_case_ids)
+            if discard_draft:
+                delete_draft(conn, discard_draft)
         return applied
 
     def changes_for(self, edits: Sequence[Edit]) -> list[Change]:
@@ -200,10 +207,10 @@ class CaseFile:
             )
         return out
 
-    def save(self, edits: Sequence[Edit]) -> list[str]:
+    def save(self, edits: Sequence[Edit], *, discard_draft: str = "") -> list[str]:
         """Save the officer's edits in one transaction. Returns the record ids (new ones too)."""
         edits = [e if e.record_id else replace(e, record_id=uuid7()) for e in edits]
-        self.apply(self.changes_for(edits))
+        self.apply(self.changes_for(edits), discard_draft=discard_draft)
         return [e.record_id for e in edits]
 
     # -- reading -----------------------------------------------------------------------------
