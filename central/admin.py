@@ -21,7 +21,7 @@ from workstation.store.journal import utc_now
 from workstation.store.records import CASE, PARTY
 from workstation.sync.protocol import ACCEPTED, change_to_wire
 
-from . import auth, migrations
+from . import auth, migrations, receipts
 from .auth import ROLES, Actor
 from .db import Database
 from .errors import CentralError
@@ -225,6 +225,17 @@ def assign(db: Database, case_number: str, officer_username: str) -> str:
             moves = {}
         add_to_officers(conn, moves)
         return row.case_id
+
+
+def add_receipt(db: Database, **typed: Any) -> tuple[str, receipts.NewReceipt]:
+    """Record money received without an identifiable case (the finance office's 不明款), as
+    typed: court, date, amount in yuan, payer... (receipts.check_receipt). Returns (id, receipt)."""
+    try:
+        receipt = receipts.check_receipt(**typed)
+    except InvalidValue as exc:
+        raise CentralError(exc.message) from None
+    with db.write(ordered=False) as conn:
+        return receipts.add_receipt(conn, receipt), receipt
 
 
 def demo_wires(cases: int, seed: int, court: str, officer: str) -> Iterator[dict[str, Any]]:

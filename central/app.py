@@ -12,6 +12,7 @@ import os
 import time
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
+from datetime import date
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -25,13 +26,14 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.requests import ClientDisconnect
 
 from workstation import __version__
+from workstation.domain.errors import InvalidValue
 from workstation.sync import protocol
 
-from . import admin, auth, feed
-from .auth import Actor, iso, now
+from . import admin, auth, feed, receipts
+from .auth import ADMIN, COURT_MANAGER, Actor, iso, now
 from .blobs import BlobStore, check_sha256
 from .db import Database
-from .errors import ApiError, DatabaseUnavailable
+from .errors import ApiError, CentralError, DatabaseUnavailable
 from .ingest import clean, ingest, parse
 from .scope import in_read_scope
 from .tables import blob_uploaders, blobs, records
@@ -71,6 +73,25 @@ _PUSH_SCHEMA = {
                 },
             },
         }
+    },
+}
+_CLAIM_SCHEMA = {
+    "type": "object",
+    "required": ["case_id", "funds_id"],
+    "properties": {"case_id": {"type": "string"}, "funds_id": {"type": "string"}},
+}
+_RECEIPT_SCHEMA = {
+    "type": "object",
+    "required": ["received_date", "amount", "payer"],
+    "properties": {
+        "court_code": {"type": "string"},
+        "received_date": {"type": "string", "description": "ISO date, not in the future"},
+        "amount": {"type": "integer", "description": "fen, above zero"},
+        "payer": {"type": "string"},
+        "payer_account": {"type": "string"},
+        "receipt_number": {"type": "string"},
+        "source": {"type": "string"},
+        "note": {"type": "string"},
     },
 }
 _SESSION_SCHEMA = {
@@ -385,5 +406,73 @@ def create_app(db_url: str, blob_dir: Path, *, token_days: float = 30) -> FastAP
         if attached is None and uploaded is None:
             raise ApiError(403, "您无权读取这个附件。", f"{actor.username} may not read {sha256}")
         return FileResponse(store.path(sha256), media_type="application/octet-stream")
+
+    # -- money received without a case (不明款) ------------------------------------------------
+    @app.get(protocol.API + "/unmatched-receipts", tags=["funds"])
+    def unmatched_receipts(actor: CurrentActor) -> dict[str, Any]:
+        """Unclaimed receipts of the caller's court (an intermediate court's managers: also its
+        basic courts', read-only), oldest first, with the days each has waited."""
+        today = date.today()
+        with db.read() as conn:
+            found = receipts.list_unclaimed(conn, actor, today)
+        return {"today": today.isoformat(), "receipts": found}
+
+    @app.post(
+        protocol.API + "/unmatched-receipts",
+        openapi_extra=_json_body(_RECEIPT_SCHEMA),
+        tags=["funds"],
+        status_code=201,
+    )
+    async def add_unmatched_receipt(request: Request, actor: CurrentActor) -> JSONResponse:
+        """Court staff record money received without an identifiable case: a court manager for
+        their court, an administrator for any (amount in fen)."""
+        data = await _read_json(request, MAX_SMALL_BODY)
+        if not isinstance(data, dict):
+            raise ApiError(422, "款项登记应为一个 JSON 对象。", "not an object")
+        if actor.role not in (COURT_MANAGER, ADMIN):
+            raise ApiError(
+                403, "只有法院执行局管理人员或系统管理员可以登记未认领款项。", actor.role
+            )
+        court = data.get("court_code") or actor.court_code
+        if actor.role == COURT_MANAGER and court != actor.court_code:
+            raise ApiError(403, f"您只能登记本院（{actor.court_code}）的款项。", str(court))
+        known = {k: data[k] for k in _RECEIPT_SCHEMA["properties"] if k in data}
+        known["court_code"] = court
+        if not isinstance(data.get("amount"), int) or isinstance(data.get("amount"), bool):
+            raise ApiError(422, "到账金额应为整数（分）。", "amount not an int")
+        for key in ("received_date", "payer"):
+            known.setdefault(key, "")
+        try:
+            receipt = receipts.check_receipt(**known)
+        except InvalidValue as exc:
+            raise ApiError(422, exc.message) from None
+        return JSONResponse({"id": await in_thread(_add_receipt, receipt)}, status_code=201)
+
+    def _add_receipt(receipt: receipts.NewReceipt) -> str:
+        try:
+            with db.write(ordered=False) as conn:
+                return receipts.add_receipt(conn, receipt)
+        except CentralError as exc:
+            raise ApiError(422, exc.reason, exc.detail) from None
+
+    @app.post(
+        protocol.API + "/unmatched-receipts/{receipt_id}/claim",
+        openapi_extra=_json_body(_CLAIM_SCHEMA),
+        tags=["funds"],
+    )
+    async def claim_receipt(receipt_id: str, request: Request, actor: CurrentActor) -> JSONResponse:
+        """An officer claims a receipt for a case of theirs, as the funds receipt `funds_id` their
+        workstation recorded. The same claim again answers the same; another claim of a claimed
+        receipt is refused (409, with who claimed it)."""
+        data = await _read_json(request, MAX_SMALL_BODY)
+        ids = [data.get(k) if isinstance(data, dict) else None for k in ("case_id", "funds_id")]
+        for value in (receipt_id, *ids):
+            if not isinstance(value, str) or not value or len(value) > 200 or not clean(value):
+                raise ApiError(422, "认领请求应包含案件编号 case_id 和到账记录编号 funds_id。")
+        return JSONResponse(await in_thread(_claim, actor, receipt_id, *ids))
+
+    def _claim(actor: Actor, receipt_id: str, case_id: str, funds_id: str) -> dict[str, Any]:
+        with db.write(ordered=False) as conn:
+            return receipts.claim(conn, actor, receipt_id, case_id, funds_id)
 
     return app

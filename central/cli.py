@@ -13,7 +13,7 @@ from pathlib import Path
 
 from sqlalchemy.exc import OperationalError
 
-from . import admin
+from . import admin, receipts
 from .auth import ROLES
 from .db import Database, sqlite_path
 from .errors import CentralError
@@ -126,6 +126,24 @@ def cmd_revoke(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_add_receipt(args: argparse.Namespace) -> int:
+    with _db(args) as db:
+        admin.ensure_ready(db)
+        receipt_id, receipt = admin.add_receipt(
+            db,
+            court_code=args.court,
+            received_date=args.date,
+            amount=args.amount,
+            payer=args.payer,
+            payer_account=args.payer_account or "",
+            receipt_number=args.receipt_number or "",
+            source=args.source,
+            note=args.note or "",
+        )
+        print(f"已登记未认领款项（编号 {receipt_id}）：{args.court} {receipts.describe(receipt)}。")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="workstation-central", description="执行干警工作站中心服务器"
@@ -179,6 +197,23 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--court", required=True)
     p.add_argument("--officer", required=True, metavar="USERNAME")
     p.set_defaults(func=cmd_load_demo)
+
+    p = sub.add_parser(
+        "add-receipt", parents=[common], help="登记到账但未能对应案件的款项（未认领款项）"
+    )
+    p.add_argument("--court", required=True, help="收款法院的法院代字，如 豫0302")
+    p.add_argument("--date", required=True, help="到账日期，如 2024-03-05")
+    p.add_argument("--amount", required=True, help="到账金额（元），如 1234.56")
+    p.add_argument("--payer", required=True, help="交款人（不详时写“不详”）")
+    p.add_argument("--payer-account", help="交款账号")
+    p.add_argument("--receipt-number", help="票据号")
+    p.add_argument(
+        "--source",
+        default="transfer",
+        help="款项来源：transfer（划拨，默认）、debtor_payment、auction_or_sale、other",
+    )
+    p.add_argument("--note", help="备注")
+    p.set_defaults(func=cmd_add_receipt)
 
     p = sub.add_parser("revoke", parents=[common], help="注销账号的全部登录凭据")
     p.add_argument("--username", required=True)

@@ -179,10 +179,36 @@ def _m3_officer_digests(conn: Connection) -> None:
         )
 
 
+def _m4_unmatched_receipts(conn: Connection) -> None:
+    """Money received without an identifiable case (不明款), and who claimed it for which case."""
+    md = MetaData()
+    Table(
+        "unmatched_receipts",
+        md,
+        Column("id", String(36), primary_key=True),
+        Column("court_code", String(16), nullable=False),
+        Column("received_date", String(10), nullable=False),
+        Column("amount", BigInteger, nullable=False),
+        Column("payer", Text, nullable=False),
+        Column("payer_account", Text, nullable=False),
+        Column("receipt_number", Text, nullable=False),
+        Column("source", String(32), nullable=False),
+        Column("note", Text, nullable=False),
+        Column("created_at", String(24), nullable=False),
+        Column("claimed_case_id", String(200)),
+        Column("claimed_by", Integer),
+        Column("claimed_at", String(24)),
+        Column("claimed_funds_id", String(200)),
+        Index("unmatched_receipts_court_date", "court_code", "received_date"),
+    )
+    md.create_all(conn)
+
+
 MIGRATIONS: list[Callable[[Connection], None]] = [
     _m1_initial,
     _m2_case_digests,
     _m3_officer_digests,
+    _m4_unmatched_receipts,
 ]
 
 LATEST_VERSION = len(MIGRATIONS)

@@ -133,3 +133,25 @@ blob_uploaders = Table(
     Column("sha256", String(64), primary_key=True),
     Column("account_id", Integer, primary_key=True),
 )
+
+# Money that reached the court's case-funds account without an identifiable case (不明款), as the
+# finance office records it; an officer claims it for one of their cases, naming the funds
+# receipt their workstation recorded for it. Court-level data: in no case file, not journaled.
+unmatched_receipts = Table(
+    "unmatched_receipts",
+    metadata,
+    Column("id", String(36), primary_key=True),  # UUIDv7
+    Column("court_code", String(16), nullable=False),
+    Column("received_date", String(10), nullable=False),  # ISO date
+    Column("amount", BigInteger, nullable=False),  # fen
+    Column("payer", Text, nullable=False),
+    Column("payer_account", Text, nullable=False),  # personal data
+    Column("receipt_number", Text, nullable=False),
+    Column("source", String(32), nullable=False),  # ReceiptSource code
+    Column("note", Text, nullable=False),
+    Column("created_at", String(24), nullable=False),
+    Column("claimed_case_id", String(200)),
+    Column("claimed_by", Integer),  # accounts.id
+    Column("claimed_at", String(24)),
+    Column("claimed_funds_id", String(200)),
+)
