@@ -7,12 +7,14 @@ with the same rules. The screens never compute any of this themselves.
 """
 
 import json
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import date
 from fractions import Fraction
+from pathlib import Path
 from typing import Any
 
+from .attachments import attachment_edits
 from .cases import ValidationFailed
 from .domain.aftercare import Aftercare, aftercare
 from .domain.errors import InvalidValue
@@ -45,7 +47,14 @@ from .domain.measures import (
 )
 from .domain.outstanding import Outstanding, outstanding, recoveries_from_receipts
 from .domain.readiness import CaseSnapshot, Party, Readiness, termination_readiness
-from .domain.seizures import ExpiryReminder, expiry_reminders
+from .domain.seizures import (
+    ExcessiveSeizureCheck,
+    ExcessiveSeizureException,
+    ExpiryReminder,
+    covering_exception,
+    excessive_seizure_check,
+    expiry_reminders,
+)
 from .domain.settings import CourtSettings, load_settings
 from .forms import typed_date
 from .store.casefile import CaseFile, Edit
@@ -146,6 +155,21 @@ def to_seizure(r: Mapping[str, Any]) -> Seizure:
     )
 
 
+def to_excess_exception(r: Mapping[str, Any]) -> ExcessiveSeizureException | None:
+    """The officer's recorded exception to 查封规定 art. 19 on a seizure row, if any."""
+    text = r.get("excess_exception") or ""
+    if not text:
+        return None
+    x = json.loads(text)
+    return ExcessiveSeizureException(
+        indivisible=bool(x.get("indivisible")),
+        no_other_property=bool(x.get("no_other_property")),
+        reason=x.get("reason", ""),
+        officer=x.get("officer", ""),
+        date=date.fromisoformat(x["date"]),
+    )
+
+
 def to_fund_events(rows: list[Mapping[str, Any]]) -> FundEvents:
     receipts, payouts, deferrals, escrows = [], [], [], []
     for r in rows:
@@ -216,6 +240,34 @@ class EnforcementRecord:
     visits: tuple[dict[str, Any], ...]
     applicants: tuple[Party, ...]
     debtors: tuple[Party, ...]
+    # a resumption case (执恢): the receipts of the case(s) it resumes. The same judgment is
+    # enforced, so what was recovered there is recovered here too (outstanding, delay interest);
+    # the funds ledger (deadlines, money held) stays each case's own.
+    prior_receipts: tuple[Receipt, ...] = ()
+    excess_exceptions: Mapping[str, ExcessiveSeizureException] = field(default_factory=dict)
+
+    @property
+    def recovery_receipts(self) -> tuple[Receipt, ...]:
+        """Every receipt that counts as recovered for this case: the original's, then its own."""
+        return (*self.prior_receipts, *self.funds.receipts)
+
+    @property
+    def prior_recovered(self) -> int:
+        return sum(r.amount for r in self.prior_receipts)
+
+
+def _original_receipts(cf: CaseFile, case: Mapping[str, Any]) -> tuple[Receipt, ...]:
+    """Receipts of the case a resumption case resumes, and of the one that resumed, and so on."""
+    receipts: list[Receipt] = []
+    seen = {case["id"]}
+    original = case.get("original_case_id")
+    while original and original not in seen:
+        seen.add(original)
+        rows = [r for r in _rows(cf, "funds", original) if r["kind"] == "receipt"]
+        receipts[:0] = to_fund_events(rows).receipts
+        row = cf.get("case", original)
+        original = row.values.get("original_case_id") if row is not None else None
+    return tuple(receipts)
 
 
 def load_record(cf: CaseFile, case_id: str) -> EnforcementRecord:
@@ -227,16 +279,21 @@ def load_record(cf: CaseFile, case_id: str) -> EnforcementRecord:
     def party(p: Mapping[str, Any]) -> Party:
         return Party(p["id"], p["name"], p["kind"], bool(p["deceased"]))
 
+    seizure_rows = _rows(cf, "seizures", case_id)
+    exceptions = {r["id"]: x for r in seizure_rows if (x := to_excess_exception(r)) is not None}
+    values = case.values | {"id": case_id}
     return EnforcementRecord(
-        case=case.values | {"id": case_id},
+        case=values,
         measures=tuple(to_measure(r) for r in _rows(cf, "measures", case_id)),
         clues=tuple(to_clue(r) for r in _rows(cf, "clues", case_id)),
         assets=tuple(to_asset(r) for r in _rows(cf, "assets", case_id)),
-        seizures=tuple(to_seizure(r) for r in _rows(cf, "seizures", case_id)),
+        seizures=tuple(to_seizure(r) for r in seizure_rows),
         funds=to_fund_events(_rows(cf, "funds", case_id)),
         visits=tuple(_rows(cf, "field_visits", case_id)),
         applicants=tuple(party(p) for p in parties if p["role"] == "applicant"),
         debtors=tuple(party(p) for p in parties if p["role"] == "debtor"),
+        prior_receipts=_original_receipts(cf, values),
+        excess_exceptions=exceptions,
     )
 
 
@@ -244,7 +301,7 @@ def load_record(cf: CaseFile, case_id: str) -> EnforcementRecord:
 def amount_outstanding(record: EnforcementRecord, today: date) -> Outstanding:
     """THE outstanding amount (domain.outstanding) of a case, with delay interest to `today`."""
     c = record.case
-    recoveries = recoveries_from_receipts(record.funds.receipts)
+    recoveries = recoveries_from_receipts(record.recovery_receipts)
     interest = 0
     due = _d(c.get("due_date"))
     if due is not None and c["principal"]:
@@ -276,7 +333,7 @@ def snapshot(record: EnforcementRecord, today: date) -> CaseSnapshot:
         judgment_interest=c["interest"],
         enforcement_fee=c["enforcement_fee"],
         delay_interest=amount_outstanding(record, today).delay_interest,
-        recoveries=tuple(recoveries_from_receipts(record.funds.receipts)),
+        recoveries=tuple(recoveries_from_receipts(record.recovery_receipts)),
         claim_is_monetary=bool(c["claim_is_monetary"]),
         measures=record.measures,
         clues=record.clues,
@@ -292,6 +349,20 @@ def readiness(cf: CaseFile, case_id: str, today: date | None = None) -> Readines
     today = today or date.today()
     record = load_record(cf, case_id)
     return termination_readiness(snapshot(record, today), today, court_settings())
+
+
+def excessive_seizure(record: EnforcementRecord, today: date) -> ExcessiveSeizureCheck:
+    """The excessive seizure check (查封规定 art. 19) with the officer's recorded exception, when
+    it covers the excess (domain.seizures.covering_exception)."""
+    assets = {a.id: a for a in record.assets}
+    debt = amount_outstanding(record, today)
+    settings = court_settings()
+    exception = covering_exception(
+        record.seizures, record.excess_exceptions, assets, debt, today, settings
+    )
+    return excessive_seizure_check(
+        record.seizures, assets, debt, today, settings, exception=exception
+    )
 
 
 def funds_status(cf: CaseFile, case_id: str, today: date | None = None) -> CaseFunds:
@@ -317,9 +388,14 @@ def after_termination(cf: CaseFile, case_id: str, today: date | None = None) -> 
 
 # -- recording, checked by the rules ---------------------------------------------------------
 def record_measure(
-    cf: CaseFile, case_id: str, raw: Mapping[str, str], today: date | None = None
+    cf: CaseFile,
+    case_id: str,
+    raw: Mapping[str, str],
+    today: date | None = None,
+    documents: Sequence[Path] = (),
 ) -> str:
-    """Record a measure as typed (kind, date, result, channel, found ...). Returns its id."""
+    """Record a measure as typed (kind, date, result, channel, found ...), with the files that
+    document it (`documents`: paths of photos or scans, kept with the case). Returns its id."""
     today = today or date.today()
     record = load_record(cf, case_id)
     errors: dict[str, str] = {}
@@ -348,6 +424,8 @@ def record_measure(
             errors["date"] = exc.message
     if errors:
         raise ValidationFailed(errors)
+    # files documenting it (photos, scans): kept and recorded in the same save
+    edits = attachment_edits(cf, case_id, documents) if documents else []
     values = {
         "case_id": case_id,
         "kind": kind.value,
@@ -356,9 +434,9 @@ def record_measure(
         "result": (raw.get("result") or "").strip(),
         "channel": channel,
         "found": raw.get("found") or None,
+        "documents": json.dumps([e.record_id for e in edits]),
     }
-    (measure_id,) = cf.save([Edit("measure", values)])
-    return measure_id
+    return cf.save([*edits, Edit("measure", values)])[-1]
 
 
 def record_payout(

@@ -705,9 +705,12 @@ def _aftercare_due(cases: _Cases, today: date, settings: Any) -> list[WorkItem]:
     since = today - timedelta(
         days=_longest_days(settings.aftercare_duration) + _longest_days(settings.aftercare_interval)
     )
+    # A case resumed (恢复执行) is enforced again under its 执恢 number: its own schedule ends.
     terminated = cases.rows(
         f"""SELECT c.id AS case_id, c.termination_date, {_CASE_COLS} FROM cases c
-            WHERE {where} AND c.termination_date IS NOT NULL AND c.termination_date > ?""",
+            WHERE {where} AND c.termination_date IS NOT NULL AND c.termination_date > ?
+              AND NOT EXISTS (SELECT 1 FROM cases r
+                              WHERE r.original_case_id = c.id AND r.deleted = 0)""",
         [*params, since.isoformat()],
     )
     if not terminated:
@@ -759,7 +762,9 @@ def _aftercare_item(
     if untold:
         parts.append(f"第{_numbers([r.number for r in untold])}次查询结果尚未告知申请执行人")
     if schedule.property_found:
-        parts.append("终本后查询发现财产，符合条件的应及时恢复执行")
+        parts.append(
+            "终本后查询发现财产，符合条件的应及时恢复执行（打开案件，点“恢复执行…”立执恢案件）"
+        )
     if not parts:
         return None
     return cases.item(

@@ -249,6 +249,35 @@ def excessive_seizure_check(
     return _with_warning(check, settings)
 
 
+def covering_exception(
+    seizures: Iterable[Seizure],
+    exceptions: Mapping[str, ExcessiveSeizureException],
+    assets: Mapping[str, Asset],
+    debt: Outstanding,
+    today: date,
+    settings: CourtSettings,
+) -> ExcessiveSeizureException | None:
+    """The officer's recorded exception (by seizure id) that covers the excess on `today`.
+
+    第19条's exception concerns one property, the indivisible one: it covers the excess only when
+    the seizures in force without a recorded exception hold no more than the debt on their own, so
+    the excess comes from the excepted property. A seizure made later that brings the value held
+    above the debt again is warned about as any other. Of several records, the latest is shown.
+    """
+    in_force = [s for s in seizures if s.date <= today and not s.released_on(today)]
+    recorded = [(exceptions[s.id], s) for s in in_force if s.id in exceptions]
+    if not recorded:
+        return None
+    excepted_assets = {s.asset_id for _x, s in recorded}
+    rest = [s for s in in_force if s.asset_id not in excepted_assets]
+    if (
+        excessive_seizure_check(rest, assets, debt, today, settings).status
+        is not ExcessStatus.WITHIN
+    ):
+        return None
+    return max(recorded, key=lambda pair: (pair[0].date, pair[1].id))[0]
+
+
 def _with_warning(check: ExcessiveSeizureCheck, settings: CourtSettings) -> ExcessiveSeizureCheck:
     unvalued = check.unvalued
     names = "、".join(p.description for p in unvalued)
