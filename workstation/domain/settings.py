@@ -83,6 +83,7 @@ class CourtSettings:
     disbursement_days: int = 30
     disbursement_skips_holidays: bool = False
     cash_hand_in_working_days: int = 1
+    unmatched_receipt_days: int = 30
     reminder_lead_days: int = 30
     min_time_since_filing: Period = THREE_MONTHS
     online_inquiry_window: Period = THREE_MONTHS
@@ -165,6 +166,12 @@ SETTING_SOURCES: dict[str, SettingInfo] = {
             "cash_hand_in_working_days",
             "现金移交期限（工作日）",
             "法发〔2006〕11号 第6条 [C]",
+        ),
+        SettingInfo(
+            "funds",
+            "unmatched_receipt_days",
+            "未认领款项超过多少日突出显示",
+            "本院管理要求 [U]",
         ),
         SettingInfo("reminders", "lead_days", "提前提醒天数", "本院管理要求"),
         SettingInfo(
@@ -440,6 +447,7 @@ _READERS: dict[tuple[str, str], tuple[str, Parse]] = {
     ("funds", "disbursement_days"): ("disbursement_days", _count(1, 365)),
     ("funds", "disbursement_skips_holidays"): ("disbursement_skips_holidays", _flag),
     ("funds", "cash_hand_in_working_days"): ("cash_hand_in_working_days", _count(0, 30)),
+    ("funds", "unmatched_receipt_days"): ("unmatched_receipt_days", _count(1, 3650)),
     ("reminders", "lead_days"): ("reminder_lead_days", _count(0, 365)),
     ("termination", "min_time_since_filing"): ("min_time_since_filing", _period),
     ("termination", "online_inquiry_window"): ("online_inquiry_window", _period),
