@@ -284,3 +284,30 @@ def test_a_template_with_an_unknown_name_is_reported_not_printed_blank(case_file
         interview.finalise(case_file, draft, TODAY)
     assert "无法填写" in problem.value.message
     assert interview.records(case_file, case) == []
+
+
+def test_the_command_line_prints_the_record_to_a_pdf(case_file, case, tmp_path, capsys):
+    from pypdf import PdfReader
+
+    from workstation.cli import main
+
+    draft = interview.start_draft(case_file, case)
+    complete(draft, interviewee=applicant_id(case_file, case))
+    doc_id = interview.finalise(case_file, draft, TODAY)
+    case_file.close()
+    data_dir = str(case_file.path.parent)
+    out = tmp_path / "record.pdf"
+    assert main(["interview-record", doc_id, "-o", str(out), "--data-dir", data_dir]) == 0
+    pages = PdfReader(out).pages
+    assert "已生成约谈笔录" in capsys.readouterr().out
+    assert "（2026）豫0302执300号" in pages[0].extract_text()
+    by_number = tmp_path / "by-number.pdf"
+    code = main(
+        ["interview-record", "(2026)豫0302执300号", "-o", str(by_number), "--data-dir", data_dir]
+    )
+    assert code == 0 and by_number.read_bytes()[:4] == b"%PDF"
+    assert main(["interview-record", "no-such-id", "-o", str(out), "--data-dir", data_dir]) == 2
+    assert "没有编号为no-such-id的约谈笔录" in capsys.readouterr().err
+    missing = tmp_path / "no-dir" / "x.pdf"
+    assert main(["interview-record", doc_id, "-o", str(missing), "--data-dir", data_dir]) == 2
+    assert "无法写入文件" in capsys.readouterr().err

@@ -296,6 +296,44 @@ def cmd_readiness(args: argparse.Namespace) -> int:
     return 0 if result.ready else 1
 
 
+def cmd_interview_record(args: argparse.Namespace) -> int:
+    """Print a finalised interview record to a PDF: by its id, or the case's current record."""
+    from . import interview
+    from .documents import missing_glyphs, page_count, render_pdf
+
+    with _open_readonly(args) as cf:
+        document_id = args.record
+        if cf.get("document", document_id) is None:
+            try:
+                number = str(CaseNumber.parse(args.record))
+            except InvalidValue:
+                raise UserError(f"没有编号为{args.record}的约谈笔录。") from None
+            case_id = queries.find_case_id(cf.conn, number)
+            current = interview.current_record(cf, case_id) if case_id else None
+            if current is None:
+                raise UserError(f"案件{number}还没有定稿的约谈笔录。")
+            document_id = current.id
+        try:
+            held = interview.record(cf, document_id)
+        except CaseFileError as exc:
+            raise UserError(exc.message) from None
+    missing = missing_glyphs(held.document)
+    if missing:
+        raise UserError(
+            "笔录中有本机字体无法打印的字："
+            + "、".join(missing)
+            + "。请安装含这些字的字体后再打印。"
+        )
+    out = Path(args.output)
+    try:
+        render_pdf(held.document, out)
+    except OSError as exc:
+        log.error("writing %s failed: %s", out, exc)
+        raise UserError(f"无法写入文件{out}：{exc.strerror or exc}") from None
+    print(f"已生成约谈笔录 {out}（共 {page_count(held.document)} 页）")
+    return 0
+
+
 def cmd_gui(args: argparse.Namespace) -> int:
     if (
         sys.platform.startswith("linux")
@@ -345,6 +383,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="以 JSON 输出")
     p.add_argument("--today", help="按哪一天核查（默认今天）")
     p.set_defaults(func=cmd_readiness)
+    p = sub.add_parser("interview-record", parents=[common], help="把定稿的终本约谈笔录输出为 PDF")
+    p.add_argument("record", help="约谈笔录编号，或案号（输出该案现行的约谈笔录）")
+    p.add_argument("-o", "--output", required=True, help="PDF 文件")
+    p.set_defaults(func=cmd_interview_record)
     p = sub.add_parser("show", parents=[common], help="显示一件案件")
     p.add_argument("case_number")
     p.add_argument("--json", action="store_true", help="以 JSON 输出")

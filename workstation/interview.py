@@ -37,7 +37,7 @@ from .enforcement import amount_outstanding, load_record
 from .forms import long_text, text, typed_date
 from .ids import uuid7
 from .store.casefile import CaseFile, Edit
-from .store.drafts import Draft, drafts, load_draft, save_draft
+from .store.drafts import Draft, delete_draft, drafts, load_draft, save_draft
 from .store.errors import ChangeRefused
 from .templates import fill, load_template
 
@@ -172,6 +172,12 @@ def reload_draft(cf: CaseFile, draft_id: str) -> Draft | None:
     return load_draft(cf.conn, draft_id)
 
 
+def discard(cf: CaseFile, draft_id: str) -> None:
+    """Throw a draft away (the officer chose to start again)."""
+    with cf.transaction() as conn:
+        delete_draft(conn, draft_id)
+
+
 # -- checking ---------------------------------------------------------------------------------
 def _parties(cf: CaseFile, case_id: str) -> dict[str, dict[str, Any]]:
     detail = load_case(cf, case_id)
@@ -292,7 +298,7 @@ def _header_rows(data: Mapping[str, Any], facts: Mapping[str, Any], who: str) ->
     when = body_date(date.fromisoformat(day)) if day else ""
     rows = [
         ("案号", facts["case_number"]),
-        ("约谈时间", f"{when}{h.get('start', '')}至{h.get('end', '')}"),
+        ("约谈时间", f"{when}{_clock(h.get('start', ''))}至{_clock(h.get('end', ''))}"),
         ("约谈地点", h.get("place", "") or "—"),
         ("约谈方式", METHODS.get(h.get("method", ""), "")),
         ("约谈人", h.get("officer", "")),
@@ -302,6 +308,12 @@ def _header_rows(data: Mapping[str, Any], facts: Mapping[str, Any], who: str) ->
     if h.get("others"):
         rows.append(("其他在场人员", h["others"]))
     return tuple(rows)
+
+
+def _clock(hh_mm: str) -> str:
+    """09:30 -> 9时30分, as a record writes the time."""
+    match = _TIME.match(hh_mm or "")
+    return f"{int(match[1])}时{match[2]}分" if match else hh_mm
 
 
 def _who(cf: CaseFile, case_id: str, header: Mapping[str, Any]) -> str:
