@@ -8,7 +8,7 @@ with the same rules. The screens never compute any of this themselves.
 
 import json
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from fractions import Fraction
 from pathlib import Path
@@ -348,7 +348,13 @@ def readiness(cf: CaseFile, case_id: str, today: date | None = None) -> Readines
     """Whether the law allows ending the current enforcement procedure (法〔2016〕373号)."""
     today = today or date.today()
     record = load_record(cf, case_id)
-    return termination_readiness(snapshot(record, today), today, court_settings())
+    snap = snapshot(record, today)
+    from .interview import current_record  # the interview module builds on this one
+
+    held = current_record(cf, case_id)
+    if held is not None:
+        snap = replace(snap, interview_date=held.interview_date, interview_opinion=held.opinion)
+    return termination_readiness(snap, today, court_settings())
 
 
 def excessive_seizure(record: EnforcementRecord, today: date) -> ExcessiveSeizureCheck:
