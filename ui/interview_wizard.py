@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QFormLayout,
     QHBoxLayout,
+    QInputDialog,
     QLabel,
     QLineEdit,
     QListWidget,
@@ -27,6 +28,8 @@ from PySide6.QtWidgets import (
     QRadioButton,
     QScrollArea,
     QStackedWidget,
+    QTableWidget,
+    QTableWidgetItem,
     QTextBrowser,
     QVBoxLayout,
     QWidget,
@@ -41,6 +44,7 @@ from workstation.store.errors import CaseFileError
 from workstation.templates import TemplateProblem, fill
 
 from .document_html import document_html
+from .print_preview import show_print_preview
 
 log = logging.getLogger(__name__)
 
@@ -513,3 +517,110 @@ def choose_draft(parent: QWidget | None, casefile: CaseFile, case_id: str) -> Dr
             return None
         interview.discard(casefile, draft.id)
     return interview.start_draft(casefile, case_id, officer=casefile.officer)
+
+
+class InterviewRecordsDialog(QDialog):
+    """The case's finalised interview records: print again, record the paper signed, correct."""
+
+    def __init__(
+        self, casefile: CaseFile, case_id: str, today: date, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.casefile, self.case_id, self.today = casefile, case_id, today
+        self.setWindowTitle("约谈笔录")
+        self.resize(720, 320)
+        self.table = QTableWidget(0, 5)
+        self.table.setHorizontalHeaderLabels(
+            ["约谈日期", "申请执行人意见", "签名日期", "更正", "状态"]
+        )
+        self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
+        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.message = QLabel()
+        self.message.setWordWrap(True)
+        self.preview_button = QPushButton("打印预览…")
+        self.signed_button = QPushButton("已在纸面签名…")
+        self.correct_button = QPushButton("更正…")
+        close = QPushButton("关闭")
+        self.preview_button.clicked.connect(self.preview)
+        self.signed_button.clicked.connect(self.ask_signed)
+        self.correct_button.clicked.connect(self.correct)
+        close.clicked.connect(self.accept)
+        buttons = QHBoxLayout()
+        for b in (self.preview_button, self.signed_button, self.correct_button):
+            buttons.addWidget(b)
+        buttons.addStretch(1)
+        buttons.addWidget(close)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.message)
+        layout.addLayout(buttons)
+        self.refresh()
+
+    def refresh(self) -> None:
+        self.records = interview.records(self.casefile, self.case_id)
+        current = interview.current_record(self.casefile, self.case_id)
+        self.table.setRowCount(len(self.records))
+        for row, r in enumerate(self.records):
+            status = "现行" if current and r.id == current.id else "已被更正"
+            cells = (
+                r.interview_date.isoformat(),
+                r.opinion,
+                r.signed_date.isoformat() if r.signed_date else "未确认",
+                "更正笔录" if r.corrects else "",
+                status,
+            )
+            for col, text in enumerate(cells):
+                self.table.setItem(row, col, QTableWidgetItem(text))
+        if self.records:
+            self.table.selectRow(len(self.records) - 1)
+        enabled = bool(self.records)
+        for b in (self.preview_button, self.signed_button, self.correct_button):
+            b.setEnabled(enabled)
+        self.message.setText("" if self.records else "本案还没有定稿的约谈笔录。")
+
+    def selected(self) -> interview.InterviewRecord | None:
+        row = self.table.currentRow()
+        return self.records[row] if 0 <= row < len(self.records) else None
+
+    def preview(self) -> None:
+        chosen = self.selected()
+        if chosen is not None:
+            show_print_preview(
+                chosen.document, self, title="约谈笔录", file_name="终本约谈笔录.pdf"
+            )
+
+    def ask_signed(self) -> None:
+        chosen = self.selected()
+        if chosen is None:
+            return
+        typed, ok = QInputDialog.getText(
+            self, "已在纸面签名", "被约谈人签名的日期：", text=self.today.isoformat()
+        )
+        if ok:
+            self.record_signed(chosen.id, typed)
+
+    def record_signed(self, document_id: str, typed: str) -> bool:
+        try:
+            interview.confirm_signed(self.casefile, document_id, {"signed_date": typed}, self.today)
+        except ValidationFailed as failed:
+            self.message.setText("；".join(failed.errors.values()))
+            self.message.setStyleSheet("color: #c62828;")
+            return False
+        except CaseFileError as exc:
+            log.error("recording signature on %s failed: %s", document_id, exc.detail)
+            self.message.setText(exc.message)
+            self.message.setStyleSheet("color: #c62828;")
+            return False
+        self.message.setStyleSheet("")
+        self.refresh()
+        return True
+
+    def correct(self) -> None:
+        chosen = self.selected()
+        if chosen is None:
+            return
+        draft = interview.start_correction(self.casefile, chosen.id, self.casefile.officer)
+        wizard = InterviewWizard(self.casefile, draft, self.today, self)
+        if wizard.exec() == QDialog.DialogCode.Accepted:
+            self.refresh()

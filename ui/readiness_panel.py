@@ -4,9 +4,9 @@ source, the outstanding amount and the verdict, all as `enforcement.readiness` a
 from html import escape
 from typing import TYPE_CHECKING
 
-from PySide6.QtWidgets import QLabel, QTextBrowser, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QTextBrowser, QVBoxLayout, QWidget
 
-from workstation import enforcement
+from workstation import enforcement, interview
 from workstation.domain.money import format_money
 from workstation.domain.readiness import Finding, FindingStatus, Readiness
 
@@ -61,7 +61,19 @@ class ReadinessPanel(QWidget):
         self.warnings.setStyleSheet("color: #b26a00;")
         self.findings = QTextBrowser()
         self.findings.setOpenExternalLinks(False)
+        self.interview_button = QPushButton("终本约谈…")
+        self.interview_button.setToolTip(
+            "约谈申请执行人，告知执行情况及终本的依据和后果，记录其意见"
+        )
+        self.records_button = QPushButton("约谈笔录…")
+        self.interview_button.clicked.connect(self.start_interview)
+        self.records_button.clicked.connect(self.show_records)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.interview_button)
+        buttons.addWidget(self.records_button)
+        buttons.addStretch(1)
         layout = QVBoxLayout(self)
+        layout.addLayout(buttons)
         layout.addWidget(self.verdict)
         layout.addWidget(self.outstanding)
         layout.addWidget(self.warnings)
@@ -81,6 +93,29 @@ class ReadinessPanel(QWidget):
         self.warnings.setText("\n".join(f"⚠ {w}" for w in r.warnings))
         self.warnings.setVisible(bool(r.warnings))
         self.findings.setHtml("".join(finding_html(f) for f in r.findings))
+
+    def start_interview(self) -> None:
+        """Open the interview wizard (offering a draft left unfinished); print when finalised."""
+        from .interview_wizard import InterviewWizard, choose_draft
+
+        cf, case_id = self.ctx.casefile, self.ctx.case_id
+        draft = choose_draft(self, cf, case_id)
+        if draft is None:
+            return
+        wizard = InterviewWizard(cf, draft, self.ctx.today_(), self)
+        if self.ctx.run(wizard) and wizard.document_id:
+            from .print_preview import show_print_preview
+
+            document = interview.record(cf, wizard.document_id).document
+            show_print_preview(document, self, title="约谈笔录", file_name="终本约谈笔录.pdf")
+
+    def show_records(self) -> None:
+        from .interview_wizard import InterviewRecordsDialog
+
+        dialog = InterviewRecordsDialog(
+            self.ctx.casefile, self.ctx.case_id, self.ctx.today_(), self
+        )
+        self.ctx.run(dialog)
 
     def status_shown(self, code: str) -> str:
         """The status label shown for a finding (for tests and for reading back)."""

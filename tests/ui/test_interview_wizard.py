@@ -240,3 +240,40 @@ def test_starting_again_throws_the_old_draft_away(qtbot, case_file, case):
     run_modal(lambda: chosen.append(choose_draft(None, case_file, case)), anew, QMessageBox)
     assert chosen[0].id != old.id
     assert interview.reload_draft(case_file, old.id) is None
+
+
+def test_the_termination_tab_runs_the_interview_and_lists_its_records(qtbot, window):
+    from tests.ui.test_enforcement_tabs import new_case, show_tab
+    from ui.interview_wizard import InterviewRecordsDialog
+    from ui.print_preview import PrintPreviewDialog
+
+    cf = window.casefile
+    case_id = new_case(cf)
+    window.open_case(case_id)
+    panel = show_tab(window, "终本条件")
+    assert panel.status_shown("interview") == "未满足"
+    applicant = applicant_id(cf, case_id)
+
+    def interview_it(wizard: InterviewWizard) -> None:
+        fill_header(qtbot, wizard, applicant)
+        wizard.header["date"].setText("2026-11-25")
+        answer_everything(qtbot, wizard)
+        assert wizard.finalise_now()
+
+    run_modal(panel.interview_button.click, interview_it, InterviewWizard)
+    assert panel.status_shown("interview") == "已满足"
+    previews = [w for w in panel.findChildren(PrintPreviewDialog)]
+    assert previews and previews[-1].page_count() >= 1
+    for preview in previews:
+        preview.close()
+
+    def sign(dialog: InterviewRecordsDialog) -> None:
+        assert dialog.table.rowCount() == 1
+        assert not dialog.record_signed(dialog.records[0].id, "2026-11-24")
+        assert "早于约谈日期" in dialog.message.text()
+        assert dialog.record_signed(dialog.records[0].id, "2026-11-25")
+        assert dialog.table.item(0, 2).text() == "2026-11-25"
+        dialog.accept()
+
+    run_modal(panel.records_button.click, sign, InterviewRecordsDialog)
+    assert interview.current_record(cf, case_id).signed_date == date(2026, 11, 25)
