@@ -311,3 +311,27 @@ def test_the_command_line_prints_the_record_to_a_pdf(case_file, case, tmp_path, 
     missing = tmp_path / "no-dir" / "x.pdf"
     assert main(["interview-record", doc_id, "-o", str(missing), "--data-dir", data_dir]) == 2
     assert "无法写入文件" in capsys.readouterr().err
+
+
+def test_the_header_table_follows_the_template(case_file, case):
+    from workstation.templates import TemplateProblem
+
+    draft = interview.start_draft(case_file, case)
+    complete(draft, interviewee=applicant_id(case_file, case))
+    draft.data["template"]["header"] = [
+        {"key": "interviewee", "label": "谈话对象"},
+        {"key": "time", "label": "时间"},
+        {"key": "others", "label": "在场人员"},  # nobody else: the row is left out
+    ]
+    facts = interview.interview_facts(case_file, case, TODAY)
+    (table,) = [
+        b for b in interview.build_document(case_file, draft, facts).blocks if hasattr(b, "rows")
+    ]
+    assert table.rows == (
+        ("谈话对象", "王五，申请执行人"),
+        ("时间", "2026年11月20日9时30分至10时05分"),
+    )
+    draft.data["template"]["header"] = [{"key": "weather", "label": "天气"}]
+    with pytest.raises(TemplateProblem) as problem:
+        interview.build_document(case_file, draft, facts)
+    assert "weather" in problem.value.message

@@ -39,7 +39,7 @@ from .ids import uuid7
 from .store.casefile import CaseFile, Edit
 from .store.drafts import Draft, delete_draft, drafts, load_draft, save_draft
 from .store.errors import ChangeRefused
-from .templates import fill, load_template
+from .templates import TemplateProblem, fill, load_template
 
 log = logging.getLogger(__name__)
 
@@ -292,22 +292,54 @@ def _clues(data: Mapping[str, Any]) -> list[dict[str, Any]]:
 
 
 # -- the record as printed --------------------------------------------------------------------
-def _header_rows(data: Mapping[str, Any], facts: Mapping[str, Any], who: str) -> tuple:
+HEADER_KEYS = (
+    "case_number",
+    "time",
+    "place",
+    "method",
+    "officer",
+    "recorder",
+    "interviewee",
+    "others",
+)
+_DEFAULT_HEADER = (
+    ("case_number", "案号"),
+    ("time", "约谈时间"),
+    ("place", "约谈地点"),
+    ("method", "约谈方式"),
+    ("officer", "约谈人"),
+    ("recorder", "记录人"),
+    ("interviewee", "被约谈人"),
+    ("others", "其他在场人员"),
+)
+
+
+def _header_rows(
+    template: Mapping[str, Any], data: Mapping[str, Any], facts: Mapping[str, Any], who: str
+) -> tuple:
+    """The header table as the template lays it out; rows with nothing to show are left out."""
     h = data.get("header", {})
     day = h.get("date", "")
     when = body_date(date.fromisoformat(day)) if day else ""
-    rows = [
-        ("案号", facts["case_number"]),
-        ("约谈时间", f"{when}{_clock(h.get('start', ''))}至{_clock(h.get('end', ''))}"),
-        ("约谈地点", h.get("place", "") or "—"),
-        ("约谈方式", METHODS.get(h.get("method", ""), "")),
-        ("约谈人", h.get("officer", "")),
-        ("记录人", h.get("recorder", "")),
-        ("被约谈人", who),
-    ]
-    if h.get("others"):
-        rows.append(("其他在场人员", h["others"]))
-    return tuple(rows)
+    values = {
+        "case_number": facts["case_number"],
+        "time": f"{when}{_clock(h.get('start', ''))}至{_clock(h.get('end', ''))}",
+        "place": h.get("place", ""),
+        "method": METHODS.get(h.get("method", ""), ""),
+        "officer": h.get("officer", ""),
+        "recorder": h.get("recorder", ""),
+        "interviewee": who,
+        "others": h.get("others", ""),
+    }
+    layout = [(row["key"], row["label"]) for row in template.get("header", [])] or _DEFAULT_HEADER
+    unknown = [key for key, _ in layout if key not in values]
+    if unknown:
+        raise TemplateProblem(
+            f"约谈笔录模板的首部有程序不认识的项目：{'、'.join(unknown)}。"
+            f"可用的项目：{'、'.join(HEADER_KEYS)}。请联系法院信息技术人员修改模板。",
+            f"interview template header keys {unknown}",
+        )
+    return tuple((label, values[key]) for key, label in layout if values[key])
 
 
 def _clock(hh_mm: str) -> str:
@@ -337,7 +369,7 @@ def build_document(cf: CaseFile, draft: Draft, facts: Mapping[str, Any]) -> Docu
     blocks: list[Any] = [
         Title(template.get("title", "终本约谈笔录")),
         Spacer(0.5),
-        KeyValueTable(_header_rows(data, facts, _who(cf, draft.case_id, h))),
+        KeyValueTable(_header_rows(template, data, facts, _who(cf, draft.case_id, h))),
         Spacer(0.5),
     ]
     for n in template.get("notices", []):
