@@ -342,6 +342,25 @@ def test_telling_the_applicant_clears_the_reminder(case_file, case):
     assert m.told_applicant == date(2026, 8, 20)
 
 
+def test_one_told_date_covers_the_other_inquiries_of_its_round(case_file, case):
+    terminate(case_file, case)
+    bank = inquiry(case_file, case)
+    vehicle = enforcement.record_measure(
+        case_file,
+        case,
+        {"kind": "online_inquiry", "channel": "vehicle", "date": "2026-08-21", "found": "no"},
+        today=TODAY,
+    )
+    record = enforcement.load_record(case_file, case)
+    assert enforcement_entries.told_applicant(record, TODAY) == {bank: None, vehicle: None}
+    enforcement_entries.record_told_applicant(
+        case_file, vehicle, {"told_applicant": "2026-08-25"}, today=TODAY
+    )
+    record = enforcement.load_record(case_file, case)
+    told = date(2026, 8, 25)
+    assert enforcement_entries.told_applicant(record, TODAY) == {bank: told, vehicle: told}
+
+
 @pytest.mark.parametrize(
     ("day", "message"),
     [("2026-08-19", "早于查询日期2026-08-20"), ("2026-11-27", "晚于今天"), ("", "请填写告知日期")],

@@ -4,8 +4,17 @@ from datetime import date
 from html import escape
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QLabel, QTabWidget, QTextBrowser, QVBoxLayout, QWidget
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QDialog,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QTabWidget,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
 
 from workstation.domain.case import AUTHORITIES, PARTY_KINDS, PARTY_ROLES, SEXES, status_label
 from workstation.domain.money import format_money
@@ -107,6 +116,8 @@ class CaseView(QWidget):
     enforcement record ask the core about it and record through it (`records_changed`)."""
 
     records_changed = Signal()
+    open_case = Signal(str)  # a linked case (原案, 恢复执行案件) was clicked
+    case_created = Signal(str)  # a resumption case was made from the case shown
 
     def __init__(
         self,
@@ -122,12 +133,25 @@ class CaseView(QWidget):
         self.title = QLabel("请在左侧选择案件")
         self.title.setObjectName("caseTitle")
         self.title.setStyleSheet("font-size: 15pt; font-weight: bold; padding: 4px;")
+        self.resume_button = QPushButton("恢复执行…")
+        self.resume_button.setToolTip("发现被执行人有可供执行的财产：立执恢案件恢复执行")
+        self.resume_button.clicked.connect(self.start_resumption)
+        self.resume_button.setVisible(False)
+        self.links = QLabel()
+        self.links.setTextFormat(Qt.TextFormat.RichText)
+        self.links.setStyleSheet("padding: 0 4px 4px 4px;")
+        self.links.linkActivated.connect(self._link_clicked)
+        self.links.setVisible(False)
         self.tabs = QTabWidget()
         self.overview = QTextBrowser()
         self.overview.setOpenExternalLinks(False)
         self.tabs.addTab(self.overview, "概况")
+        header = QHBoxLayout()
+        header.addWidget(self.title, 1)
+        header.addWidget(self.resume_button)
         layout = QVBoxLayout(self)
-        layout.addWidget(self.title)
+        layout.addLayout(header)
+        layout.addWidget(self.links)
         layout.addWidget(self.tabs)
         self.detail: CaseDetail | None = None
         self.tabs.setVisible(False)
@@ -137,13 +161,64 @@ class CaseView(QWidget):
         if detail is None:
             self.title.setText("请在左侧选择案件")
             self.tabs.setVisible(False)
+            self.resume_button.setVisible(False)
+            self.links.setVisible(False)
             return
         c = detail.case.values
         self.title.setText(f"{c['case_number']}　{status_label(c['status'], c['closing_method'])}")
         self.overview.setHtml(overview_html(detail, states))
         self.tabs.setVisible(True)
+        self._show_links(detail)
         if self.casefile is not None:
             self._ensure_enforcement().show_case(detail.case.id)
+
+    # -- resumption (恢复执行): the button and the links between the two cases -------------------
+    def _show_links(self, detail: "CaseDetail") -> None:
+        c = detail.case.values
+        terminated = c["status"] == "closed" and c["closing_method"] == "termination"
+        self.resume_button.setVisible(self.casefile is not None and terminated)
+        if self.casefile is None:
+            self.links.setVisible(False)
+            return
+        from workstation import enforcement, resumption
+
+        refusal = resumption.resumption_refusal(self.casefile, detail.case.id) if terminated else ""
+        self.resume_button.setEnabled(refusal is None)
+        self.resume_button.setToolTip(refusal or "发现被执行人有可供执行的财产：立执恢案件恢复执行")
+        links = resumption.case_links(self.casefile, detail.case.id)
+        lines = []
+        if links.original is not None:
+            o = links.original
+            recovered = enforcement.load_record(self.casefile, detail.case.id).prior_recovered
+            lines.append(
+                f"原案：<a href='{escape(o.id)}'>{escape(o.case_number)}</a>"
+                f"（{escape(o.status)}，已到位{escape(format_money(recovered))}，"
+                "计入本案已到位金额）"
+            )
+        for r in links.resumptions:
+            lines.append(
+                f"恢复执行案件：<a href='{escape(r.id)}'>{escape(r.case_number)}</a>"
+                f"（{escape(r.filing_date)}立案，{escape(r.status)}）"
+            )
+        self.links.setText("<br/>".join(lines))
+        self.links.setVisible(bool(lines))
+
+    def _link_clicked(self, case_id: str) -> None:
+        self.open_case.emit(case_id)
+
+    def start_resumption(self) -> None:
+        if self.detail is None or self.casefile is None:
+            return
+        from .entry_dialogs import resumption_dialog
+
+        c = self.detail.case.values
+        dialog = resumption_dialog(
+            self.casefile, self.detail.case.id, c["case_number"], self.today, self
+        )
+        saved = dialog.exec() == QDialog.DialogCode.Accepted
+        dialog.deleteLater()
+        if saved and dialog.record_id:
+            self.case_created.emit(dialog.record_id)
 
     def set_casefile(self, casefile: "CaseFile") -> None:
         self.casefile = casefile

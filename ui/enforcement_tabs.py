@@ -6,6 +6,7 @@ what the visible tab needs."""
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QColor
@@ -15,6 +16,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QMessageBox,
     QPushButton,
     QTableWidget,
     QTableWidgetItem,
@@ -25,16 +27,18 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from workstation import enforcement
+from workstation import attachments, enforcement, enforcement_entries
+from workstation.cases import ValidationFailed
 from workstation.domain.funds import cash_hand_in
 from workstation.domain.money import format_money
 from workstation.domain.readiness import clue_verification_deadline
-from workstation.domain.seizures import ExcessStatus, excessive_seizure_check, seizure_expiry
+from workstation.domain.seizures import ExcessiveSeizureCheck, ExcessStatus, seizure_expiry
 from workstation.enforcement import EnforcementRecord, court_settings
 from workstation.store.casefile import CaseFile
+from workstation.store.errors import CaseFileError
 from workstation.sync.state import STATE_TEXT, record_states
 
-from . import record_dialogs
+from . import entry_dialogs, record_dialogs
 from .readiness_panel import ReadinessPanel
 
 ID_ROLE = Qt.ItemDataRole.UserRole
@@ -139,16 +143,21 @@ class RecordPage(QWidget):
 
 class MeasuresTab(RecordPage):
     title = "措施"
-    HEADERS = ("日期", "措施", "财产项目", "结果", "承办人", "同步")
+    HEADERS = ("日期", "措施", "财产项目", "结果", "承办人", "附件", "同步")
 
     def __init__(self, ctx: "EnforcementTabs") -> None:
         super().__init__(ctx)
         self.add_button = self.button("登记措施", self.add_measure)
+        self.attach_button = self.button("添加附件…", self.attach)
+        self.told_button = self.button("已告知申请人…", self.told_applicant)
+        self.told_button.setToolTip("终本后网络查控的结果告知申请执行人的日期")
         self.buttons.addStretch()
         self.count = QLabel()
         self.buttons.addWidget(self.count)
         self.table = _table(self.HEADERS)
+        self.table.itemSelectionChanged.connect(self._selection_changed)
         self.layout_.addWidget(self.table)
+        self.to_tell: dict[str, str] = {}  # after-termination inquiries: id -> what it was
 
     def refresh(self) -> None:
         record = self.ctx.record()
@@ -156,12 +165,25 @@ class MeasuresTab(RecordPage):
         measures = sorted(reversed(record.measures), key=lambda m: m.date, reverse=True)
         states = self.ctx.states([m.id for m in measures])
         rows = []
+        told_on = enforcement_entries.told_applicant(record, self.ctx.today_())
+        self.to_tell = {}
         for m in measures:
             result = m.result
             if m.property_found:
                 result = "【发现财产】" + result
             elif m.property_found is False and not result:
                 result = "未发现财产"
+            if m.id in told_on:
+                self.to_tell[m.id] = f"{m.date.isoformat()}终本后网络查控（{m.channel.label}）"
+                day = told_on[m.id]
+                if day is not None:
+                    told = Cell(result + f"（结果已于{day.isoformat()}告知申请执行人）")
+                else:
+                    told = Cell(result + "（结果尚未告知申请执行人）", fg=OVERDUE)
+            else:
+                told = Cell(result)
+            files = attachments.attachments(self.ctx.casefile, m.documents) if m.documents else []
+            names = "、".join(a.name for a in files)
             rows.append(
                 (
                     m.id,
@@ -169,18 +191,61 @@ class MeasuresTab(RecordPage):
                         m.date.isoformat(),
                         m.kind.label,
                         m.channel.label if m.channel else "",
-                        result,
+                        told,
                         m.officer,
+                        Cell(f"{len(files)}个：{names}" if files else "", tip=names),
                         sync_cell(states.get(m.id)),
                     ],
                 )
             )
         fill_table(self.table, rows)
         self.count.setText(f"共 {len(rows)} 项")
+        self._selection_changed()
+
+    def _selection_changed(self) -> None:
+        measure_id = selected_id(self.table)
+        self.attach_button.setEnabled(measure_id is not None)
+        self.told_button.setEnabled(measure_id in self.to_tell)
 
     def add_measure(self) -> None:
         c = self.ctx
         c.run(record_dialogs.measure_dialog(c.casefile, c.case_id, c.today, self))
+
+    def attach(self, paths: Sequence[Path] | None = None) -> None:
+        """Attach files (picked in a file dialog unless given) to the selected measure."""
+        measure_id = selected_id(self.table)
+        if measure_id is None:
+            return
+        paths = paths or record_dialogs.choose_files(self)
+        if not paths:
+            return
+        c = self.ctx
+        try:
+            for path in paths:
+                attachments.attach_to_measure(c.casefile, measure_id, path)
+        except ValidationFailed as exc:
+            QMessageBox.warning(self, "未能添加附件", "\n".join(exc.errors.values()))
+        except CaseFileError as exc:
+            QMessageBox.warning(self, "未能添加附件", exc.message)
+        c.saved()
+        self._select(measure_id)
+
+    def _select(self, measure_id: str) -> None:
+        for row in range(self.table.rowCount()):
+            if self.table.item(row, 0).data(ID_ROLE) == measure_id:
+                self.table.selectRow(row)
+                return
+
+    def told_applicant(self) -> None:
+        c = self.ctx
+        measure_id = selected_id(self.table)
+        if measure_id not in self.to_tell:
+            return
+        c.run(
+            entry_dialogs.told_applicant_dialog(
+                c.casefile, measure_id, self.to_tell[measure_id], c.today, self
+            )
+        )
 
 
 class AssetsTab(RecordPage):
@@ -192,6 +257,10 @@ class AssetsTab(RecordPage):
         super().__init__(ctx)
         self.add_asset_button = self.button("登记财产", self.add_asset)
         self.add_seizure_button = self.button("登记查封、扣押、冻结", self.add_seizure)
+        self.exception_button = self.button("记录例外情形…", self.record_exception)
+        self.exception_button.setToolTip(
+            "超标的查封：该财产为不可分物且被执行人无其他财产的，记录适用例外的理由"
+        )
         self.buttons.addStretch()
         self.reminders = QLabel()
         self.reminders.setWordWrap(True)
@@ -216,6 +285,8 @@ class AssetsTab(RecordPage):
         self.layout_.addWidget(self.detail)
         self.asset_items: dict[str, QTreeWidgetItem] = {}
         self.seizure_items: dict[str, QTreeWidgetItem] = {}
+        self.check: ExcessiveSeizureCheck | None = None
+        self.in_force: dict[str, str] = {}  # seizures in force: id -> what (asset and kind)
 
     def refresh(self) -> None:
         c = self.ctx
@@ -226,7 +297,7 @@ class AssetsTab(RecordPage):
         assets = {a.id: a for a in record.assets}
         states = c.states([*assets, *(s.id for s in record.seizures)])
         self.tree.clear()
-        self.asset_items, self.seizure_items = {}, {}
+        self.asset_items, self.seizure_items, self.in_force = {}, {}, {}
         for asset in record.assets:
             value = ""
             if asset.value is not None:
@@ -264,6 +335,10 @@ class AssetsTab(RecordPage):
                 state = "已到期"
             else:
                 state = "生效中"
+                self.in_force[seizure.id] = f"{asset.description}的{seizure.kind.label}"
+            exception = record.excess_exceptions.get(seizure.id)
+            if exception is not None:
+                state += "（超标的例外）"
             amount = "整件"
             if seizure.amount:
                 amount = format_money(seizure.amount)
@@ -289,15 +364,14 @@ class AssetsTab(RecordPage):
         messages = [r.message() for r in reminders.values()]
         self.reminders.setText("\n".join(f"到期提醒：{m}" for m in messages))
         self.reminders.setVisible(bool(messages))
-        check = excessive_seizure_check(
-            record.seizures,
-            assets,
-            enforcement.amount_outstanding(record, today),
-            today,
-            settings,
-        )
-        self.excess.setText(check.warning or "")
-        self.excess.setVisible(check.status is ExcessStatus.ABOVE and bool(check.warning))
+        check = self.check = enforcement.excessive_seizure(record, today)
+        above = check.status is not ExcessStatus.WITHIN
+        self.excess.setText(f"超标的查封检查：{check.status.label}。{check.warning or ''}")
+        self.excess.setVisible(above and bool(check.warning))
+        # warned about: red; with the officer's recorded exception: shown, not alarming
+        colour = "#b71c1c" if check.status is ExcessStatus.ABOVE else "#5d4037"
+        self.excess.setStyleSheet(f"color: {colour}; padding: 4px;")
+        self.exception_button.setVisible(above)
         self.add_seizure_button.setEnabled(bool(record.assets))
         self._show_detail(self.tree.currentItem())
 
@@ -308,13 +382,22 @@ class AssetsTab(RecordPage):
         if cell.fg:
             item.setForeground(6, QColor(cell.fg))
 
+    def selected_seizure_id(self) -> str | None:
+        item = self.tree.currentItem()
+        if item is None or item.data(0, ID_ROLE)[0] != "seizure":
+            return None
+        return item.data(0, ID_ROLE)[1]
+
     def _show_detail(self, item: QTreeWidgetItem | None, _previous=None) -> None:
+        self.exception_button.setEnabled(self.selected_seizure_id() in self.in_force)
         if item is None:
             self.detail.setText("选中一项财产或查封可查看详情。")
             return
         kind, record_id = item.data(0, ID_ROLE)
         record = self.ctx.record()
+        exception = None
         if kind == "seizure":
+            exception = record.excess_exceptions.get(record_id)
             item = item.parent()
             record_id = item.data(0, ID_ROLE)[1]
         asset = next((a for a in record.assets if a.id == record_id), None)
@@ -329,6 +412,11 @@ class AssetsTab(RecordPage):
             parts.append(f"在先优先权：{format_money(asset.prior_encumbrances)}")
         if asset.cannot_dispose_reason:
             parts.append(f"不能处置的原因：{asset.cannot_dispose_reason}")
+        if exception is not None:
+            parts.append(
+                f"超标的查封例外情形（{exception.officer}，{exception.date.isoformat()}记录）："
+                f"{exception.reason}"
+            )
         self.detail.setText("；".join(parts))
 
     def selected_asset_id(self) -> str | None:
@@ -338,6 +426,17 @@ class AssetsTab(RecordPage):
         if item.parent() is not None:
             item = item.parent()
         return item.data(0, ID_ROLE)[1]
+
+    def record_exception(self) -> None:
+        c = self.ctx
+        seizure_id = self.selected_seizure_id()
+        if seizure_id not in self.in_force:
+            return
+        c.run(
+            entry_dialogs.excess_exception_dialog(
+                c.casefile, seizure_id, self.in_force[seizure_id], c.today, self
+            )
+        )
 
     def add_asset(self) -> None:
         c = self.ctx
@@ -363,6 +462,9 @@ class FundsTab(RecordPage):
         self.add_receipt_button = self.button("登记到账", self.add_receipt)
         self.add_payout_button = self.button("登记发放", self.add_payout)
         self.hand_in_button = self.button("登记现金移交", self.hand_in)
+        self.defer_button = self.button("暂缓发放…", self.defer)
+        self.end_deferral_button = self.button("暂缓结束…", self.end_deferral)
+        self.escrow_button = self.button("提存…", self.escrow)
         self.buttons.addStretch()
         self.summary = QLabel()
         self.summary.setWordWrap(True)
@@ -372,6 +474,8 @@ class FundsTab(RecordPage):
         self.layout_.addWidget(self.summary)
         self.layout_.addWidget(self.table)
         self.pending_cash: dict[str, int] = {}  # receipt id -> amount, cash not yet handed in
+        self.holding: dict[str, tuple[str, int]] = {}  # receipt id -> (what, amount held)
+        self.running_deferrals: dict[str, str] = {}  # deferral id -> what, not ended yet
 
     def refresh(self) -> None:
         c = self.ctx
@@ -388,7 +492,7 @@ class FundsTab(RecordPage):
             ]
         )
         rows: list[tuple[date, str, list[Cell | str]]] = []
-        self.pending_cash = {}
+        self.pending_cash, self.holding, self.running_deferrals = {}, {}, {}
         for r in events.receipts:
             status = by_receipt.get(r.id)
             note = "、".join(x for x in (r.payer, r.receipt_number) if x)
@@ -401,6 +505,9 @@ class FundsTab(RecordPage):
                     cash = f"现金已于{hand_in.handed_in.isoformat()}移交财务"
                 note = f"{cash}；在场：{'、'.join(r.officers)}；{note}"
             held = deadline = overdue = Cell("")
+            if status is not None and status.held:
+                what = f"{r.date.isoformat()}到账{format_money(r.amount)}"
+                self.holding[r.id] = (what, status.held)
             if status is not None:
                 held = Cell(format_money(status.held) if status.held else "已发放完毕")
                 deadline = Cell(status.deadline.isoformat() if status.held else "")
@@ -436,9 +543,13 @@ class FundsTab(RecordPage):
             plain(p.date, p.id, "发放", format_money(p.amount), note)
         for d in events.deferrals:
             span = d.start.isoformat() + "至" + (d.end.isoformat() if d.end else "今")
-            plain(d.start, d.id, "延缓发放", "", f"{d.reason.label}；{span}；批准人：{d.approver}")
+            note = f"{d.reason.label}；{span}；批准人：{d.approver}"
+            plain(d.start, d.id, "延缓发放", "", note + (f"；{d.note}" if d.note else ""))
+            if d.end is None:
+                self.running_deferrals[d.id] = f"{d.reason.label}，自{d.start.isoformat()}起"
         for e in events.escrows:
-            plain(e.date, e.id, "提存", format_money(e.amount), e.reason.label)
+            note = e.reason.label + (f"；{e.note}" if e.note else "")
+            plain(e.date, e.id, "提存", format_money(e.amount), note)
         rows.sort(key=lambda row: row[0], reverse=True)
         fill_table(self.table, [(rid, cells) for _d, rid, cells in rows])
         text = (
@@ -457,7 +568,39 @@ class FundsTab(RecordPage):
         self._selection_changed()
 
     def _selection_changed(self) -> None:
-        self.hand_in_button.setEnabled(selected_id(self.table) in self.pending_cash)
+        chosen = selected_id(self.table)
+        self.hand_in_button.setEnabled(chosen in self.pending_cash)
+        self.defer_button.setEnabled(chosen in self.holding)
+        self.escrow_button.setEnabled(chosen in self.holding)
+        self.end_deferral_button.setEnabled(chosen in self.running_deferrals)
+
+    def defer(self) -> None:
+        c = self.ctx
+        receipt_id = selected_id(self.table)
+        if receipt_id not in self.holding:
+            return
+        what, _held = self.holding[receipt_id]
+        c.run(entry_dialogs.deferral_dialog(c.casefile, c.case_id, receipt_id, what, c.today, self))
+
+    def end_deferral(self) -> None:
+        c = self.ctx
+        deferral_id = selected_id(self.table)
+        if deferral_id not in self.running_deferrals:
+            return
+        what = f"延缓发放：{self.running_deferrals[deferral_id]}"
+        c.run(entry_dialogs.end_deferral_dialog(c.casefile, deferral_id, what, c.today, self))
+
+    def escrow(self) -> None:
+        c = self.ctx
+        receipt_id = selected_id(self.table)
+        if receipt_id not in self.holding:
+            return
+        what, held = self.holding[receipt_id]
+        c.run(
+            entry_dialogs.escrow_dialog(
+                c.casefile, c.case_id, receipt_id, what, held, c.today, self
+            )
+        )
 
     def add_receipt(self) -> None:
         c = self.ctx
@@ -664,8 +807,12 @@ class EnforcementTabs(QObject):
         saved = dialog.exec() == QDialog.DialogCode.Accepted
         dialog.deleteLater()
         if saved:
-            self._record = None
-            self._stale = {id(p) for p in self.pages}
-            self.refresh_current()
-            self.changed.emit()
+            self.saved()
         return saved
+
+    def saved(self) -> None:
+        """Something was recorded: every tab is out of date."""
+        self._record = None
+        self._stale = {id(p) for p in self.pages}
+        self.refresh_current()
+        self.changed.emit()

@@ -97,6 +97,8 @@ class MainWindow(QMainWindow):
 
         self.case_view = CaseView(casefile=casefile, today=today)
         self.case_view.records_changed.connect(self._after_record_saved)
+        self.case_view.open_case.connect(self.open_case)  # a linked case (原案, 执恢案件)
+        self.case_view.case_created.connect(self._after_save)  # a resumption case was made
         self.work_view: WorkView | None = None
         self.splitter = QSplitter()
         self.splitter.addWidget(left)

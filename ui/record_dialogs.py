@@ -4,6 +4,7 @@ its Chinese messages under the fields; nothing is decided here."""
 
 from collections.abc import Callable, Mapping, Sequence
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtWidgets import (
@@ -11,10 +12,13 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
+    QFileDialog,
     QFormLayout,
+    QHBoxLayout,
     QLabel,
     QMessageBox,
     QPlainTextEdit,
+    QPushButton,
     QSizePolicy,
     QVBoxLayout,
     QWidget,
@@ -87,6 +91,7 @@ class RecordDialog(QDialog):
         self.setMinimumWidth(520)
         self.submit = submit
         self.record_id: Any = None
+        self.attachments: AttachmentPicker | None = None  # dialogs that take files
         self.fields: dict[str, FieldRow] = {}
         self.labels: dict[str, QLabel] = {}
         layout = QVBoxLayout(self)
@@ -170,6 +175,39 @@ class RecordDialog(QDialog):
         return self.fields[key].error.text()
 
 
+ATTACHMENT_FILTER = "照片和文档 (*.jpg *.jpeg *.png *.heic *.tif *.tiff *.pdf);;所有文件 (*)"
+
+
+def choose_files(parent: QWidget | None) -> list[Path]:
+    """The officer picks photos or scans (a file dialog; nothing when cancelled)."""
+    paths, _filter = QFileDialog.getOpenFileNames(parent, "添加附件", "", ATTACHMENT_FILTER)
+    return [Path(p) for p in paths]
+
+
+class AttachmentPicker(QWidget):
+    """添加附件…: files picked for a record not saved yet; the core keeps them when it saves."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.paths: list[Path] = []
+        self.button = QPushButton("添加附件…")
+        self.button.clicked.connect(lambda: self.add(choose_files(self)))
+        self.names = QLabel("可添加现场照片、文书扫描件")
+        self.names.setStyleSheet("color: #555;")
+        self.names.setWordWrap(True)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.button)
+        layout.addWidget(self.names, 1)
+
+    def add(self, paths: Sequence[Path]) -> None:
+        self.paths += [Path(p) for p in paths if Path(p) not in self.paths]
+        if self.paths:
+            names = "、".join(p.name for p in self.paths)
+            self.names.setText(f"附件{len(self.paths)}个：{names}")
+            self.names.setStyleSheet("color: #333;")
+
+
 # -- one dialog per record kind -----------------------------------------------------------------
 def measure_dialog(
     cf: CaseFile, case_id: str, today: date | None, parent: QWidget | None = None
@@ -192,10 +230,14 @@ def measure_dialog(
         ("officer", "承办人", officer),
     ]
 
+    picker = AttachmentPicker()
+
     def submit(values: dict[str, str]) -> str:
-        return enforcement.record_measure(cf, case_id, values, today)
+        return enforcement.record_measure(cf, case_id, values, today, documents=picker.paths)
 
     dialog = RecordDialog("登记执行措施", specs, submit, parent)
+    dialog.layout().insertWidget(dialog.layout().indexOf(dialog.summary), picker)
+    dialog.attachments = picker
 
     def kind_changed() -> None:
         online = dialog.fields["kind"].text() == MeasureKind.ONLINE_INQUIRY.value

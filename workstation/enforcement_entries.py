@@ -9,6 +9,7 @@ from datetime import date
 from typing import Any
 
 from .cases import ValidationFailed
+from .domain.aftercare import aftercare
 from .domain.errors import InvalidValue
 from .domain.funds import case_funds, check_payout
 from .domain.measures import (
@@ -83,6 +84,8 @@ def record_deferral(
         required=False,
     )
     approver = text(raw, "approver")
+    if not approver:
+        errors["approver"] = "延缓发放须经批准，请填写批准人。"
     note = long_text(raw, "note", errors, MAX_TEXT)
     if not errors:
         try:
@@ -267,6 +270,23 @@ def inquiry_after_termination(record: EnforcementRecord, measure: Measure) -> bo
     """An online inquiry made after the case's procedure was ended: its result must be told."""
     ended = termination_day(record.case)
     return measure.kind is MeasureKind.ONLINE_INQUIRY and ended is not None and measure.date > ended
+
+
+def told_applicant(record: EnforcementRecord, today: date) -> dict[str, date | None]:
+    """Each after-termination online inquiry and the day its result was told to the applicant
+    (None: not yet). A six-monthly round is told once for all its inquiries (domain.aftercare),
+    so the day recorded on one of them counts for the others of its round."""
+    ended = termination_day(record.case)
+    if ended is None:
+        return {}
+    out: dict[str, date | None] = {
+        m.id: m.told_applicant for m in record.measures if inquiry_after_termination(record, m)
+    }
+    for r in aftercare(ended, record.measures, today, court_settings()).rounds:
+        days = [m.told_applicant for m in r.inquiries if m.told_applicant is not None]
+        for m in r.inquiries:
+            out[m.id] = m.told_applicant or (min(days) if days else None)
+    return out
 
 
 def record_told_applicant(

@@ -97,7 +97,7 @@ def test_online_inquiries_of_every_channel_turn_the_inquiry_finding_met(window, 
     assert column(table, 0) == sorted(column(table, 0), reverse=True)  # newest first
     assert column(table, 2)[0] == channels[-1].label
     assert set(column(table, 1)) == {"网络查控"}
-    assert set(column(table, 5)) == {""}  # demo data never syncs: no sync state shown
+    assert set(column(table, 6)) == {""}  # demo data never syncs: no sync state shown
     panel = show_tab(window, "终本条件")
     assert panel.status_shown("online_inquiry") == "已满足"
     assert "未满足" in panel.verdict.text()  # much else is still missing
@@ -320,7 +320,7 @@ def test_records_show_their_sync_state_and_the_unsynced_count(qtbot, qapp, tmp_p
             measures.add_button.click,
             fill_and_save({"kind": "execution_notice", "date": "2026-05-08", "result": "已送达"}),
         )
-        sync = measures.table.item(0, 5)
+        sync = measures.table.item(0, 6)
         assert sync.text() == "未同步"
         assert sync.foreground().color().name() == "#1565c0"
         assert window.unsynced_label.text().startswith(f"未同步的修改：{before + 1} 条")
