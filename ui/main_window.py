@@ -177,6 +177,10 @@ class MainWindow(QMainWindow):
         toolbar.addSeparator()
         toolbar.addAction(self.sync_action)
         toolbar.addAction(self.conflicts_action)
+        self.unmatched_action = QAction("未认领款项", self)
+        self.unmatched_action.setToolTip("法院已收到、尚未对应到案件的款项（需要连接服务器）")
+        self.unmatched_action.triggered.connect(self.open_unmatched)
+        toolbar.addAction(self.unmatched_action)
 
     def _fill_officers(self) -> None:
         current = self.officer_filter.currentData()
@@ -374,6 +378,14 @@ class MainWindow(QMainWindow):
         if getattr(self, "sync_dialog", None) is not None:
             self.sync_dialog.casefile = self.casefile
         log.warning("case file replaced by a recovered copy; old file kept as %s", kept)
+
+    def open_unmatched(self) -> None:
+        """未认领款项 (ui/unmatched_dialog.py); the demo file says there it never syncs."""
+        from .unmatched_dialog import UnmatchedDialog
+
+        dialog = UnmatchedDialog(self.casefile, self)
+        dialog.claimed.connect(self._after_record_saved)
+        dialog.exec()
 
     def open_conflicts(self) -> None:
         from .conflicts_dialog import ConflictsDialog

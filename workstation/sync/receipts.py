@@ -310,7 +310,9 @@ def _send(session: ReceiptsSession, claim: PendingClaim) -> ClaimOutcome:
     """Tell the server; keep the claim while it is not confirmed."""
     cf = session.cf
     amount = format_money(claim.amount)
-    recorded = f"已在本机将 {claim.received_date} 到账的 {amount} 登记为该案件的到账记录"
+    row = cf.conn.execute("SELECT case_number FROM cases WHERE id = ?", (claim.case_id,)).fetchone()
+    case = f"案件{row[0]}" if row else "该案件"
+    recorded = f"已在本机将 {claim.received_date} 到账的 {amount} 登记为{case}的到账记录"
     try:
         reply = session.call(
             "POST",
