@@ -341,6 +341,7 @@ ENFORCEMENT_SHOTS = (
 def render_enforcement(out_dir: Path, today: date = DEMO_TODAY) -> list[Path]:
     """The enforcement tabs of a case with records, two dialogs refusing bad input, and the
     work view, on a (non-demo) case file made in a temporary folder."""
+    from .entry_dialogs import resumption_dialog
     from .record_dialogs import measure_dialog, payout_dialog
     from .work_view import WorkView
 
@@ -377,6 +378,13 @@ def render_enforcement(out_dir: Path, today: date = DEMO_TODAY) -> list[Path]:
         dialog.fields["amount"].set_text("10万")
         dialog.save()
         written.append(_grab(dialog, out_dir / "payout-dialog-errors.png"))
+        dialog.reject()
+        dialog = resumption_dialog(cf, ids["terminated"], "（2024）豫0302执87号", today, window)
+        dialog.show()
+        dialog.fields["case_number"].set_text("（2026）豫0302执恢12号")
+        dialog.fields["filing_date"].set_text("2024-09-01")  # before the termination
+        dialog.save()
+        written.append(_grab(dialog, out_dir / "resumption-dialog-errors.png"))
         dialog.reject()
 
         view = WorkView(cf, today, window)

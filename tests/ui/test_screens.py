@@ -41,6 +41,7 @@ def test_snapshot_command_renders_every_screen(qapp, tmp_path: Path):
             "case-readiness.png",
             "measure-dialog-errors.png",
             "payout-dialog-errors.png",
+            "resumption-dialog-errors.png",
             "work-view.png",
         ]
     )
