@@ -28,14 +28,10 @@ TODAY = date.today()
 
 
 def add_receipt(server: Server, days_ago: int = 40, amount: str = "1234.56", **kw) -> str:
+    typed = {"payer": "洛阳宏达商贸有限公司", "receipt_number": "NO.0042", **kw}
+    received = (TODAY - timedelta(days=days_ago)).isoformat()
     receipt_id, _ = admin.add_receipt(
-        server.db,
-        court_code="豫0302",
-        received_date=(TODAY - timedelta(days=days_ago)).isoformat(),
-        amount=amount,
-        payer="洛阳宏达商贸有限公司",
-        receipt_number="NO.0042",
-        **kw,
+        server.db, court_code="豫0302", received_date=received, amount=amount, **typed
     )
     return receipt_id
 
