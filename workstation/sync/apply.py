@@ -9,7 +9,7 @@ Such fields are recorded as `skipped` in the journal row, so a replay does the s
 
 import json
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 
 from ..store.journal import Applied, Change, apply_changes
@@ -56,8 +56,12 @@ def apply_pulled(conn: sqlite3.Connection, changes: Iterable[Change]) -> PullOut
             batch.clear()
             in_batch.clear()
 
-    ids = [ch.change_id for ch in changes]
-    known = dict(_known_changes(conn, ids))
+    changes = list(changes)
+    known = dict(_known_changes(conn, [ch.change_id for ch in changes]))
+    # Looked up once for the page; a record the page has already written is read again.
+    rows = _current_rows(conn, changes)
+    written: set[str] = set()
+    cases_here = _cases_here(conn, changes)
     for ch in changes:
         assert ch.server_seq is not None, "pulled changes carry the server's sequence"
         if ch.change_id in known:
@@ -72,16 +76,19 @@ def apply_pulled(conn: sqlite3.Connection, changes: Iterable[Change]) -> PullOut
         rt = record_type(ch.record_type)
         if ch.record_id in in_batch:
             flush()
-        row = conn.execute(
-            f"SELECT _origin, _versions FROM {rt.table} WHERE id = ?", (ch.record_id,)
-        ).fetchone()
+        if ch.record_id in written:
+            row = conn.execute(
+                f"SELECT _origin, _versions FROM {rt.table} WHERE id = ?", (ch.record_id,)
+            ).fetchone()
+        else:
+            row = rows.get((rt.table, ch.record_id))
         creating = all(v is None for v in ch.base.values())
         if row is None and not creating:
             out.unknown_base.append(ch.change_id)  # e.g. a case newly assigned: recover
             continue
         if row is None and rt.case_ref:
             case_id = ch.fields.get(rt.case_ref)
-            if case_id not in created and not _case_exists(conn, case_id):
+            if case_id not in created and case_id not in cases_here:
                 out.unknown_base.append(ch.change_id)
                 continue
         skipped: list[str] = []
@@ -95,13 +102,13 @@ def apply_pulled(conn: sqlite3.Connection, changes: Iterable[Change]) -> PullOut
             created.add(ch.record_id)
         batch.append(replace(ch, skipped=tuple(skipped)) if skipped else ch)
         in_batch.add(ch.record_id)
+        written.add(ch.record_id)
     flush()
     return out
 
 
 def _known_changes(conn: sqlite3.Connection, ids: list[str]) -> Iterable[tuple[str, int | None]]:
-    for start in range(0, len(ids), 500):
-        part = ids[start : start + 500]
+    for part in _chunks(ids):
         yield from conn.execute(
             f"SELECT change_id, server_seq FROM journal WHERE change_id IN "
             f"({','.join('?' * len(part))})",
@@ -109,8 +116,43 @@ def _known_changes(conn: sqlite3.Connection, ids: list[str]) -> Iterable[tuple[s
         )
 
 
-def _case_exists(conn: sqlite3.Connection, case_id: object) -> bool:
-    return bool(
-        isinstance(case_id, str)
-        and conn.execute("SELECT 1 FROM cases WHERE id = ?", (case_id,)).fetchone()
-    )
+def _current_rows(
+    conn: sqlite3.Connection, changes: list[Change]
+) -> dict[tuple[str, str], tuple[str, str]]:
+    """(_origin, _versions) of the records these changes touch that are here, by (table, id)."""
+    ids: dict[str, set[str]] = {}
+    for ch in changes:
+        ids.setdefault(record_type(ch.record_type).table, set()).add(ch.record_id)
+    rows = {}
+    for table, wanted in ids.items():
+        for part in _chunks(sorted(wanted)):
+            for rid, origin, versions in conn.execute(
+                f"SELECT id, _origin, _versions FROM {table} WHERE id IN "
+                f"({','.join('?' * len(part))})",
+                part,
+            ):
+                rows[table, rid] = (origin, versions)
+    return rows
+
+
+def _cases_here(conn: sqlite3.Connection, changes: list[Change]) -> set[str]:
+    """The cases, among those these changes' records belong to, that this file holds already."""
+    refs = set()
+    for ch in changes:
+        ref = record_type(ch.record_type).case_ref
+        if ref is not None and isinstance(case_id := ch.fields.get(ref), str):
+            refs.add(case_id)
+    here = set()
+    for part in _chunks(sorted(refs)):
+        here.update(
+            r[0]
+            for r in conn.execute(
+                f"SELECT id FROM cases WHERE id IN ({','.join('?' * len(part))})", part
+            )
+        )
+    return here
+
+
+def _chunks(items: list[str], size: int = 500) -> Iterator[list[str]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
