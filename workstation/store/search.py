@@ -19,16 +19,37 @@ from ..domain.case_number import normalize_fragment
 
 
 def _letters(text: str) -> str:
-    return "".join(c for c in normalize_fragment(text) if unicodedata.category(c)[0] in "LN")
+    return _letters_of(normalize_fragment(text))
+
+
+def _letters_of(normalized: str) -> str:
+    # isalnum() holds only for letters and numbers (categories L*, N*; a test checks every code
+    # point), so most names need no walk over their characters
+    if normalized.isalnum():
+        return normalized
+    return "".join(c for c in normalized if unicodedata.category(c)[0] in "LN")
 
 
 def _bigrams(text: str) -> list[str]:
     """Each pair of neighbouring characters, and the last character alone (so that a one
     character query, a prefix match over these tokens, finds a name ending with it: 张堃 by 堃)."""
-    letters = _letters(text)
+    return _pairs(normalize_fragment(text))
+
+
+def _pairs(normalized: str) -> list[str]:
+    letters = _letters_of(normalized)
     if not letters:
         return []
     return [letters[i : i + 2] for i in range(len(letters) - 1)] + [letters[-1]]
+
+
+def _normalize_each(texts: list[str]) -> list[str]:
+    """[normalize_fragment(t) for t in texts], in one call: NFKC, case folding, whitespace and
+    bracket folding all work character by character and stop at NUL, so the texts can be folded
+    joined by NUL and split again (unless one of them holds a NUL itself)."""
+    if any("\0" in t for t in texts):
+        return [normalize_fragment(t) for t in texts]
+    return normalize_fragment("\0".join(texts)).split("\0")
 
 
 def index_cases(
@@ -76,8 +97,11 @@ def _index_chunk(conn: sqlite3.Connection, ids: list[str], fresh: Collection[str
             texts.append(name)
             texts.extend(rest)
             names.extend((name, rest[-1]))  # rest[-1]: the legal representative
-        bodies.append((n, "\n".join(normalize_fragment(t) for t in texts if t)))
-        pairs = dict.fromkeys(p for name in names if name for p in _bigrams(name))
+        present = [t for t in texts if t]
+        normalized = _normalize_each(present)
+        bodies.append((n, "\n".join(normalized)))
+        folded = dict(zip(present, normalized, strict=True))  # every name is one of the texts
+        pairs = dict.fromkeys(p for name in names if name for p in _pairs(folded[name]))
         pair_bodies.append((n, " ".join(pairs)))
         summaries.append(
             (

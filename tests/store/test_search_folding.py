@@ -1,0 +1,31 @@
+"""The search index folds a case's texts in one call and skips the letter walk for plain names:
+both must give what folding each text alone gives."""
+
+import sys
+import unicodedata
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from workstation.domain.case_number import normalize_fragment
+from workstation.store import search
+
+
+def test_letters_and_numbers_are_exactly_what_isalnum_accepts() -> None:
+    """search._letters_of skips the walk over a name when isalnum() holds."""
+    wrong = [
+        c
+        for c in map(chr, range(sys.maxunicode + 1))
+        if c.isalnum() and unicodedata.category(c)[0] not in "LN"
+    ]
+    assert wrong == []
+
+
+@given(st.lists(st.text(min_size=1), min_size=1, max_size=6))
+def test_texts_folded_together_fold_as_each_alone(texts: list[str]) -> None:
+    assert search._normalize_each(texts) == [normalize_fragment(t) for t in texts]
+
+
+def test_folding_together_keeps_combining_marks_and_wide_forms_apart() -> None:
+    texts = ["王五\u3000", "\u0301ＡＢ", "（２０２４）", "ﬁ", "a\u0000b", "ß"]
+    assert search._normalize_each(texts) == [normalize_fragment(t) for t in texts]
