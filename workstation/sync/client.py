@@ -377,6 +377,10 @@ class SyncClient:
         simply fetched again next time.
         """
         target = into or self.cf
+        if stored_summary(target.conn) is None:
+            # Kept change by change from here on (a new file: nothing to count), so the check
+            # after the pull reads it instead of hashing every record pulled.
+            local_summary(target)
         complete = True
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="pull") as fetcher:
             upcoming = fetcher.submit(self._fetch_page, int(target.meta("pull_cursor", "0")))
