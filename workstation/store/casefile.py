@@ -47,6 +47,15 @@ class Record:
     versions: dict[str, str] = field(default_factory=dict)
 
 
+@functools.cache
+def _guard(path: str) -> Any:
+    """The function a record type names as its guard ("module:function")."""
+    import importlib
+
+    module, _, name = path.partition(":")
+    return getattr(importlib.import_module(module), name)
+
+
 def _translate(exc: sqlite3.Error) -> CaseFileError | None:
     code = getattr(exc, "sqlite_errorcode", None)
     if code == sqlite3.SQLITE_FULL:
@@ -210,7 +219,12 @@ class CaseFile:
     def save(self, edits: Sequence[Edit], *, discard_draft: str = "") -> list[str]:
         """Save the officer's edits in one transaction. Returns the record ids (new ones too)."""
         edits = [e if e.record_id else replace(e, record_id=uuid7()) for e in edits]
-        self.apply(self.changes_for(edits), discard_draft=discard_draft)
+        changes = self.changes_for(edits)
+        for edit in edits:
+            rt = record_type(edit.record_type)
+            if rt.guard and self.get(rt.name, edit.record_id) is None:
+                _guard(rt.guard)(self, edit.record_id, edit.values)
+        self.apply(changes, discard_draft=discard_draft)
         return [e.record_id for e in edits]
 
     # -- reading -----------------------------------------------------------------------------

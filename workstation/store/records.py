@@ -53,6 +53,10 @@ class RecordType:
     required: tuple[str, ...] = ()
     case_ref: str | None = None  # the field linking this record to its case (None: it is the case)
     frozen: tuple[str, ...] = ()  # fields fixed when the record is made (finalised documents)
+    # "module:function" called as f(casefile, record_id, values) before a local save creates a
+    # record of this type; it raises ChangeRefused to refuse it. Resolved when first needed, so
+    # the store does not import the rules it enforces this way (the termination ruling).
+    guard: str = ""
     by_name: dict[str, Field] = field(default_factory=dict, compare=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -329,6 +333,8 @@ DOCUMENT = RecordType(
         "route",
         "deleted",
     ),
+    # a ruling only for a case the termination check passes, whoever writes it
+    guard="workstation.ruling:guard_new_ruling",
     fields=(
         Field("case_id", REF),
         Field("kind", ENUM, ("interview_record", "ruling", "correction")),
