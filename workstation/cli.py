@@ -12,6 +12,7 @@ import sys
 import time
 import warnings
 from collections.abc import Sequence
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -334,6 +335,81 @@ def cmd_interview_record(args: argparse.Namespace) -> int:
     return 0
 
 
+EXIT_NOT_READY = 1
+
+
+def cmd_ruling(args: argparse.Namespace) -> int:
+    """The case's termination ruling to a PDF: the one already issued, else issue it now (only
+    when the termination check passes: exit 1 with the unmet conditions otherwise)."""
+    from . import ruling
+    from .cases import ValidationFailed
+    from .documents import missing_glyphs, page_count, render_pdf
+    from .domain.dates import parse_date
+
+    number = _case_number(args.case_number)
+    today = date.today()
+    if args.today:
+        try:
+            today = parse_date(args.today)
+        except InvalidValue as exc:
+            raise UserError(exc.message) from None
+    path = case_file_path(args.data_dir)
+    try:
+        cf = CaseFile.open(path)
+    except CaseFileMissing:
+        raise UserError(f"数据目录中还没有案件数据（{path}）。") from None
+    with cf:
+        case_id = queries.find_case_id(cf.conn, number)
+        if case_id is None:
+            raise UserError(f"没有找到案号为{number}的案件。")
+        issued = [r for r in ruling.rulings(cf, case_id) if r.kind == ruling.RULING]
+        made_now = not issued
+        if issued:
+            held = issued[-1]
+        else:
+            raw = ruling.ruling_form_defaults(cf, case_id, today)
+            for key, value in (
+                ("route", args.route),
+                ("judges", args.judges),
+                ("judge_title", args.judge_title),
+                ("clerk", args.clerk),
+                ("assistant", args.assistant),
+                ("ruling_date", args.date),
+                ("prior_rulings", args.prior_rulings),
+            ):
+                if value is not None:
+                    raw[key] = value
+            try:
+                held = ruling.ruling_record(cf, ruling.issue_ruling(cf, case_id, raw, today))
+            except ruling.NotReady as exc:
+                print(f"{number}：{exc.message}", file=sys.stderr)
+                return EXIT_NOT_READY
+            except ValidationFailed as exc:
+                raise UserError("；".join(exc.errors.values())) from None
+        document = held.document
+        if args.public:
+            from .redaction import public_copy
+
+            document, _ = public_copy(document, ruling.public_inputs(cf, case_id), args.policy)
+    missing = missing_glyphs(document)
+    if missing:
+        raise UserError(
+            "裁定书中有本机字体无法打印的字："
+            + "、".join(missing)
+            + "。请安装含这些字的字体后再打印。"
+        )
+    out = Path(args.output)
+    try:
+        render_pdf(document, out)
+    except OSError as exc:
+        log.error("writing %s failed: %s", out, exc)
+        raise UserError(f"无法写入文件{out}：{exc.strerror or exc}") from None
+    what = "已作出并输出" if made_now else "已输出"
+    copy = "（上网公开版）" if args.public else ""
+    print(f"{what}终本裁定 {held.number}{copy}：{out}（共 {page_count(document)} 页）")
+    return 0
+
+
 def cmd_gui(args: argparse.Namespace) -> int:
     if (
         sys.platform.startswith("linux")
@@ -387,6 +463,30 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("record", help="约谈笔录编号，或案号（输出该案现行的约谈笔录）")
     p.add_argument("-o", "--output", required=True, help="PDF 文件")
     p.set_defaults(func=cmd_interview_record)
+    p = sub.add_parser(
+        "ruling",
+        parents=[common],
+        help="输出终结本次执行程序裁定书（尚未作出的，在终本条件满足时作出）",
+    )
+    p.add_argument("case_number")
+    p.add_argument("-o", "--output", required=True, help="PDF 文件")
+    p.add_argument("--public", action="store_true", help="输出上网公开版（隐名、删除个人信息）")
+    p.add_argument(
+        "--policy", choices=("2016", "current"), default="2016", help="上网公开的隐名规则"
+    )
+    p.add_argument(
+        "--route",
+        choices=("applicant_confirmed", "collegial"),
+        help="终本方式：申请执行人签字确认，或合议庭审查并经院长批准（默认按约谈意见）",
+    )
+    p.add_argument("--judges", help="署名的审判人员：独任一人；合议庭依次审判长、审判员共三人")
+    p.add_argument("--judge-title", choices=("审判员", "执行员"), help="独任署名人的职务")
+    p.add_argument("--clerk", help="书记员")
+    p.add_argument("--assistant", help="法官助理（可不填）")
+    p.add_argument("--date", help="裁定日期（默认今天）")
+    p.add_argument("--prior-rulings", help="本案号在程序外已作出的裁定数（用于“之一”编号）")
+    p.add_argument("--today", help="按哪一天核对日期（默认今天）")
+    p.set_defaults(func=cmd_ruling)
     p = sub.add_parser("show", parents=[common], help="显示一件案件")
     p.add_argument("case_number")
     p.add_argument("--json", action="store_true", help="以 JSON 输出")

@@ -241,7 +241,11 @@ def _read_form(
                 "约谈笔录尚未登记申请执行人签名日期，不能以“申请执行人签字确认”的方式终本；"
                 "请在约谈笔录中登记签名日期，或由合议庭审查并经院长批准。"
             )
-        elif ruling_date is not None and held.signed_date > ruling_date:
+        elif (
+            ruling_date is not None
+            and "ruling_date" not in errors
+            and held.signed_date > ruling_date
+        ):
             errors["ruling_date"] = (
                 f"裁定日期{ruling_date.isoformat()}早于申请执行人签字确认的日期"
                 f"{held.signed_date.isoformat()}，请核对。"
@@ -955,15 +959,21 @@ def combined_pdf(cf: CaseFile, doc_ids: Sequence[str], path: Path | None = None)
 
 # -- for the publication copy ---------------------------------------------------------------------
 def public_inputs(cf: CaseFile, case_id: str) -> dict[str, Any]:
-    """What the redaction for publication needs to know about the case (法释〔2016〕19号):
+    """What the publication copy (workstation.redaction.public_copy) needs to know about the
+    case (法释〔2016〕19号):
 
     persons: natural persons named in the case [{name, ethnicity, foreign, role}] (role:
       applicant, debtor, agent, legal_representative);
-    organisations: names of the organisations;
-    sensitive: the case's exact sensitive strings, longest first (ID numbers, phone numbers,
-      addresses, bank accounts, asset identifiers such as plates and certificate numbers);
-    sensitive_by_kind: the same by kind (id_numbers, phones, addresses, accounts, identifiers);
-    county_level: {full address: what may stay of it (to the county level)}.
+    organisations: names of the organisations that are parties;
+    sensitive: the case's exact ID numbers, phone numbers, bank accounts (funds.account) and
+      asset identifiers other than certificates (plates, account numbers), longest first;
+    addresses: natural persons' addresses on file (parties, field-visit places): the redaction
+      keeps their county-level part (`county_level` here maps each to it);
+    certificates: asset identifiers that are certificate numbers (权属证书 …);
+    keep: what is never changed: the court's name, the officer, and the signatories of the
+      case's rulings;
+    sensitive_by_kind: every value above by kind (id_numbers, phones, accounts, identifiers,
+      addresses, certificates), for review screens.
     """
     detail = load_case(cf, case_id)
     if detail is None:
@@ -973,9 +983,10 @@ def public_inputs(cf: CaseFile, case_id: str) -> dict[str, Any]:
     by_kind: dict[str, list[str]] = {
         "id_numbers": [],
         "phones": [],
-        "addresses": [],
         "accounts": [],
         "identifiers": [],
+        "addresses": [],
+        "certificates": [],
     }
     for p in (dict(r.values) for r in detail.parties):
         if p["kind"] == "person":
@@ -999,33 +1010,43 @@ def public_inputs(cf: CaseFile, case_id: str) -> dict[str, Any]:
                         "role": "legal_representative",
                     }
                 )
-        for key, kind in (
-            ("id_number", "id_numbers"),
-            ("phone", "phones"),
-            ("address", "addresses"),
-        ):
-            value = (p.get(key) or "").strip()
-            # an organisation's seat and an agent's law firm are not personal addresses
-            if value and not (key == "address" and (p["kind"] != "person" or _workplace(value))):
+        for key, kind in (("id_number", "id_numbers"), ("phone", "phones")):
+            if value := (p.get(key) or "").strip():
                 by_kind[kind].append(value)
+        address = (p.get("address") or "").strip()
+        # an organisation's seat and an agent's law firm are not personal addresses
+        if address and p["kind"] == "person" and not _workplace(address):
+            by_kind["addresses"].append(address)
     record = load_record(cf, case_id)
-    for row in cf.conn.execute(
+    for (account,) in cf.conn.execute(
         "SELECT account FROM funds WHERE case_id = ? AND deleted = 0 AND account != ''", (case_id,)
     ):
-        by_kind["accounts"].append(row[0].strip())
+        by_kind["accounts"].append(account.strip())
     for asset in record.assets:
         for identifier in asset.identifiers:
-            if identifier.value.strip():
-                by_kind["identifiers"].append(identifier.value.strip())
+            if value := identifier.value.strip():
+                certificate = "证" in identifier.kind and "号" in identifier.kind
+                by_kind["certificates" if certificate else "identifiers"].append(value)
     for visit in record.visits:
         if (place := (visit.get("place") or "").strip()) and county_level(place) != place:
             by_kind["addresses"].append(place)
     by_kind = {k: list(dict.fromkeys(v)) for k, v in by_kind.items()}
-    sensitive = sorted({v for values in by_kind.values() for v in values}, key=lambda v: -len(v))
+    sensitive = sorted(
+        {v for k in ("id_numbers", "phones", "accounts", "identifiers") for v in by_kind[k]},
+        key=lambda v: (-len(v), v),
+    )
+    case = detail.case.values
+    keep = [_court_name(case), case.get("officer") or ""]
+    for held in rulings(cf, case_id):
+        form = json.loads(cf.get("document", held.id).values["data"] or "{}").get("form", {})
+        keep += [*_names(form, "judges"), form.get("clerk", ""), form.get("assistant", "")]
     return {
         "persons": persons,
         "organisations": list(dict.fromkeys(organisations)),
         "sensitive": sensitive,
+        "addresses": by_kind["addresses"],
+        "certificates": by_kind["certificates"],
+        "keep": [k for k in dict.fromkeys(keep) if k],
         "sensitive_by_kind": by_kind,
         "county_level": {a: county_level(a) for a in by_kind["addresses"]},
     }
