@@ -605,3 +605,21 @@ def test_the_rendered_copies_of_generated_cases_leak_nothing(fonts: FontSet) -> 
         joined = re.sub(r"\s", "", text)  # lines wrap inside values; join them back
         assert leaks(joined, case) == [], f"seed {seed}: {text}"
         assert "执行裁定书" in joined and "×××" in joined
+
+
+@pytest.mark.parametrize(
+    ("address", "expected"),
+    [
+        ("洛阳市老城区邙山镇后营村5号", "洛阳市老城区"),
+        ("河南省新郑市龙湖镇某村", "河南省新郑市"),
+        ("河南省洛阳市偃师市首阳山镇", "河南省洛阳市偃师市"),
+        ("河南省南阳市镇平县城关镇", "河南省南阳市镇平县"),
+        ("河南省洛阳市瀍河回族区春都路184号", "河南省洛阳市瀍河回族区"),
+        ("北京市朝阳区建国路88号", "北京市朝阳区"),
+        ("新疆维吾尔自治区乌鲁木齐市天山区解放北路1号", "新疆维吾尔自治区乌鲁木齐市天山区"),
+        ("洛阳市道北路12号", "洛阳市"),
+        ("邙山镇后营村5号", ""),
+    ],
+)
+def test_county_level_cuts_after_the_county_unit(address: str, expected: str) -> None:
+    assert county_level(address) == expected
