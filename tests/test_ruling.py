@@ -736,3 +736,20 @@ def test_the_date_at_the_foot_is_in_chinese_numerals(case_file):
         judges.lines[-1] == chinese_numeral_date(date(2026, 11, 21)) == "二〇二六年十一月二十一日"
     )
     assert not any(isinstance(b, Para) and "2026-11-21" in b.text for b in doc.blocks)
+
+
+def test_the_command_line_writes_the_publication_copy(case_file, tmp_path, capsys):
+    pytest.importorskip("workstation.redaction")
+    from workstation.cli import main
+
+    case_id = build_case(case_file, 1201, random.Random(8))
+    inputs_before = ruling.public_inputs(case_file, case_id)
+    case_file.close()
+    out = tmp_path / "public.pdf"
+    args = ["-o", str(out), "--data-dir", str(case_file.path.parent), "--today", "2026-11-26"]
+    code = main(["ruling", "(2026)豫0302执1201号", *args, "--clerk", "李娜", "--public"])
+    assert code == 0 and "上网公开版" in capsys.readouterr().out
+    _, text = pdf_text(out.read_bytes())
+    for value in inputs_before["sensitive"] + inputs_before["addresses"]:
+        assert squash(value) not in text
+    assert "本件与原本核对无异" not in text and "书记员李娜" in text

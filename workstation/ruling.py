@@ -16,6 +16,7 @@ created locally, whoever writes it.
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import re
@@ -41,7 +42,7 @@ from .documents import (
 from .domain.address import county_level
 from .domain.case import SEXES
 from .domain.case_number import CaseNumber
-from .domain.courts import load_courts
+from .domain.courts import CourtTable, load_courts
 from .domain.dates import body_date, chinese_numeral_date
 from .domain.errors import InvalidValue
 from .domain.measures import AssetStatus, MeasureKind
@@ -53,7 +54,7 @@ from .forms import text, typed_date
 from .ids import uuid7
 from .store.casefile import CaseFile, Edit
 from .store.errors import ChangeRefused
-from .templates import TemplateProblem, fill, load_template
+from .templates import TemplateProblem, fill, load_template, template_path
 
 log = logging.getLogger(__name__)
 
@@ -70,6 +71,27 @@ MAX_PRIOR = 90  # 之一 .. 之九十九 in all, with the program's own rulings
 MAX_CORRECTION_TEXT = 200
 _NAME_SPLIT = re.compile(r"[、，,；;/\s]+")
 _BASIS_COURT = re.compile(r"[（(]\d{4}[)）]([^\d\s]{1,2}\d{2,4})")
+
+
+_templates: dict[str, tuple[int, dict[str, Any]]] = {}
+
+
+def _template(template_id: str) -> dict[str, Any]:
+    """The ruling template, read again only when its file changed (a batch reads it once)."""
+    try:
+        stamp = template_path("ruling", template_id).stat().st_mtime_ns
+    except OSError:
+        stamp = -1
+    held = _templates.get(template_id)
+    if held is None or held[0] != stamp:
+        held = (stamp, load_template("ruling", template_id))
+        _templates[template_id] = held
+    return held[1]
+
+
+@functools.cache
+def _courts() -> CourtTable:
+    return load_courts()
 
 
 class NotReady(Exception):
@@ -287,7 +309,7 @@ def _court_name(case: Mapping[str, Any]) -> str:
             code = CaseNumber.parse(case["case_number"]).court
         except InvalidValue:
             return ""
-    court = load_courts().get(code)
+    court = _courts().get(code)
     return court.name if court else ""
 
 
@@ -339,7 +361,7 @@ def _party_facts(p: Mapping[str, Any], role: str) -> dict[str, Any]:
 
 def _parties(cf: CaseFile, case_id: str) -> list[dict[str, Any]]:
     """Applicants then debtors, each followed by its agents, as the paragraphs print."""
-    detail = load_case(cf, case_id)
+    detail = load_case(cf, case_id, _courts())
     assert detail is not None
     rows = [dict(p.values) | {"id": p.id} for p in detail.parties]
     out: list[dict[str, Any]] = []
@@ -450,7 +472,7 @@ def _citation(code: str) -> str:
 def ruling_facts(cf: CaseFile, case_id: str, form: RulingForm) -> dict[str, Any]:
     """Everything the ruling says about the case, as template names (amounts from THE
     outstanding function at the ruling date, dates in the body style 2020年11月30日)."""
-    template = load_template("ruling", TEMPLATE_ID)
+    template = _template(TEMPLATE_ID)
     record = load_record(cf, case_id)
     c = record.case
     day = form.ruling_date
@@ -644,7 +666,7 @@ def _prepare(
     result = readiness(cf, case_id, form.ruling_date)
     if not result.ready:
         raise _not_ready(result)
-    template = load_template("ruling", TEMPLATE_ID)
+    template = _template(TEMPLATE_ID)
     facts = ruling_facts(cf, case_id, form)
     return form, template, facts, build_ruling(template, facts, form)
 
@@ -851,12 +873,12 @@ def issue_correction(cf: CaseFile, ruling_id: str, raw: Mapping[str, Any], today
         )
     if errors or form is None:
         raise ValidationFailed(errors or form_errors)
-    template = load_template("ruling", CORRECTION_TEMPLATE_ID)
+    template = _template(CORRECTION_TEMPLATE_ID)
     prior = int(old["form"].get("prior_rulings") or 0)
     number = str(_number(cf, held.case_id, prior))
     facts = old["facts"]
     blocks: list[Any] = [*_heading(template, facts, number)]
-    blocks += _party_paras(load_template("ruling", TEMPLATE_ID), facts["parties"])
+    blocks += _party_paras(_template(TEMPLATE_ID), facts["parties"])
     names = {
         "ruling_date": body_date(held.ruling_date),
         "ruling_number": held.number,
@@ -975,7 +997,7 @@ def public_inputs(cf: CaseFile, case_id: str) -> dict[str, Any]:
     sensitive_by_kind: every value above by kind (id_numbers, phones, accounts, identifiers,
       addresses, certificates), for review screens.
     """
-    detail = load_case(cf, case_id)
+    detail = load_case(cf, case_id, _courts())
     if detail is None:
         raise ChangeRefused("案件不存在。", f"no case {case_id}")
     persons: list[dict[str, Any]] = []

@@ -6,12 +6,13 @@ an edited template is reported (in Chinese, naming the file and the name) instea
 empty gap in a legal document.
 """
 
+import functools
 import logging
 import tomllib
 from pathlib import Path
 from typing import Any
 
-from jinja2 import StrictUndefined, TemplateError
+from jinja2 import StrictUndefined, Template, TemplateError
 from jinja2.sandbox import SandboxedEnvironment
 
 from .resources import resource
@@ -72,10 +73,16 @@ def load_template(kind: str, template_id: str, directory: Path | None = None) ->
     return data
 
 
+@functools.lru_cache(maxsize=1024)
+def _compiled(text: str) -> Template:
+    # compiling is most of the cost of filling a text; a batch of rulings fills the same ones
+    return _ENV.from_string(text)
+
+
 def fill(text: str, facts: dict[str, Any], *, where: str = "") -> str:
     """One template text filled from `facts`. Unknown names and syntax errors are refused."""
     try:
-        return _ENV.from_string(text).render(**facts).strip()
+        return _compiled(text).render(**facts).strip()
     except TemplateError as exc:
         log.error("template text %s failed: %s", where, exc)
         raise TemplateProblem(
