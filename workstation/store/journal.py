@@ -236,6 +236,11 @@ def _journal_row(ch: Change, checked: dict[str, Any]) -> tuple:
 
 
 @functools.cache
+def _defaults(record_type_name: str) -> dict[str, Any]:
+    return {f.name: f.default for f in RECORD_TYPES[record_type_name].fields}
+
+
+@functools.cache
 def _sorted_field_names(record_type_name: str) -> tuple[str, ...]:
     return tuple(sorted(f.name for f in RECORD_TYPES[record_type_name].fields))
 
@@ -319,9 +324,9 @@ def _insert_new_records(
                 raise ChangeRefused(
                     "所属案件不存在，未保存。", f"{rt.name} {ch.record_id}: no case {case_id}"
                 )
-        rows.setdefault(rt.name, []).append(
-            [ch.record_id, *[values.get(f.name, f.default) for f in rt.fields], ch.change_id]
-        )
+        # every key of `values` is a field (checked above), so this is the fields' order
+        full = _defaults(rt.name) | values
+        rows.setdefault(rt.name, []).append([ch.record_id, *full.values(), ch.change_id])
         if running is not None:
             running[0] += 1
             running[1] += new_record_digest(rt, ch.record_id, ch.change_id)
@@ -330,7 +335,7 @@ def _insert_new_records(
         result.case_ids.add(case_id)
     for name, table_rows in rows.items():
         rt = RECORD_TYPES[name]
-        cols = ["id", *(f.name for f in rt.fields), "_origin"]
+        cols = ["id", *_defaults(name), "_origin"]
         conn.executemany(
             f"INSERT INTO {rt.table} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
             table_rows,

@@ -361,12 +361,11 @@ class SyncClient:
                         report.rejected.append((ch.change_id, r.get("reason") or ""))
         self.progress("上传变更", total, total)
 
-    def _fetch_page(self, since: int) -> tuple[dict[str, Any], list]:
-        page = self._ok(
+    def _fetch_page(self, since: int) -> dict[str, Any]:
+        return self._ok(
             self.call("GET", "/changes", params={"since": since, "limit": protocol.PULL_PAGE}),
             "pull",
         )
-        return page, [protocol.change_from_wire(c) for c in page["changes"]]
 
     def pull(self, report: SyncReport, into: CaseFile | None = None) -> bool:
         """Pull pages after the cursor into `into` (default: this case file). Returns whether
@@ -387,9 +386,13 @@ class SyncClient:
             while True:
                 self._check_cancel()
                 self.progress("下载变更", report.pulled, None)
-                page, changes = upcoming.result()
+                page = upcoming.result()
                 if page["more"]:
                     upcoming = fetcher.submit(self._fetch_page, page["next"])
+                # Checked here, not in the fetching thread: two threads running Python hand the
+                # GIL back and forth at every SQLite call of the writer (a first sync took 20%
+                # longer); the fetcher only waits on the network and parses JSON in C.
+                changes = [protocol.change_from_wire(c) for c in page["changes"]]
                 with target.transaction() as conn:
                     outcome = apply_pulled(conn, changes)
                     search.index_cases(

@@ -107,7 +107,7 @@ def change_from_wire(data: Any, *, origin: str = "server") -> Change:
         rt.name,
         data["record_id"],
         checked,
-        {k: base.get(k) for k in checked},
+        {k: base.get(k) for k in checked} if base else dict.fromkeys(checked),
         data["officer"],
         data["device"],
         data["at"],
