@@ -69,7 +69,8 @@ class MainWindow(QMainWindow):
         self.table.horizontalHeader().setSortIndicator(4, Qt.SortOrder.DescendingOrder)
         self.table.setSortingEnabled(True)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        # several cases may be selected (Ctrl/Shift) for batch rulings; the current one is shown
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().setVisible(False)
         self.table.verticalHeader().setDefaultSectionSize(26)
@@ -181,6 +182,27 @@ class MainWindow(QMainWindow):
         self.unmatched_action.setToolTip("法院已收到、尚未对应到案件的款项（需要连接服务器）")
         self.unmatched_action.triggered.connect(self.open_unmatched)
         toolbar.addAction(self.unmatched_action)
+        toolbar.addSeparator()
+        self.batch_ruling_action = QAction("批量终本裁定", self)
+        self.batch_ruling_action.setToolTip(
+            "为所选的多件案件制作并打印终结本次执行程序裁定（按住 Ctrl 或 Shift 多选）"
+        )
+        self.batch_ruling_action.triggered.connect(self.open_batch_rulings)
+        toolbar.addAction(self.batch_ruling_action)
+
+    def open_batch_rulings(self) -> None:
+        from .ruling_dialogs import BatchRulingDialog
+
+        case_ids = self.selected_case_ids()
+        if not case_ids:
+            QMessageBox.information(
+                self, "批量终本裁定", "请先在案件列表中选择案件（可按住 Ctrl 或 Shift 多选）。"
+            )
+            return
+        dialog = BatchRulingDialog(self.casefile, case_ids, self.today or date.today(), self)
+        dialog.exec()
+        dialog.deleteLater()
+        self._after_record_saved()
 
     def _fill_officers(self) -> None:
         current = self.officer_filter.currentData()
@@ -239,8 +261,20 @@ class MainWindow(QMainWindow):
 
     # -- selection -------------------------------------------------------------------------
     def selected_case_id(self) -> str | None:
-        rows = self.table.selectionModel().selectedRows()
-        return rows[0].data(CASE_ID_ROLE) if rows else None
+        """The case shown: the current row when it is selected, else the first selected."""
+        model = self.table.selectionModel()
+        rows = model.selectedRows()
+        if not rows:
+            return None
+        current = self.table.currentIndex()
+        if current.isValid() and model.isRowSelected(current.row()):
+            return current.siblingAtColumn(0).data(CASE_ID_ROLE)
+        return rows[0].data(CASE_ID_ROLE)
+
+    def selected_case_ids(self) -> list[str]:
+        """Every selected case, in list order."""
+        rows = sorted(self.table.selectionModel().selectedRows(), key=lambda i: i.row())
+        return [r.data(CASE_ID_ROLE) for r in rows]
 
     def select_case(self, case_id: str, scroll: bool = True) -> bool:
         row = self.model.row_of(case_id)

@@ -27,7 +27,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from workstation.documents import Document, FontSet, missing_glyphs, render_pdf
+from workstation.documents import (
+    Document,
+    FontSet,
+    missing_glyphs,
+    render_combined_pdf,
+    render_pdf,
+)
 
 log = logging.getLogger(__name__)
 
@@ -46,12 +52,17 @@ def missing_glyphs_message(chars: list[str]) -> str:
     )
 
 
+def _missing(docs: list[Document], fonts: FontSet | None) -> list[str]:
+    return list(dict.fromkeys(c for doc in docs for c in missing_glyphs(doc, fonts)))
+
+
 class PrintPreviewDialog(QDialog):
-    """The pages of one document, with 打印…, 另存为PDF… and 关闭."""
+    """The pages of one document (or of several, printed together: each numbers its own pages),
+    with 打印…, 另存为PDF… and 关闭."""
 
     def __init__(
         self,
-        doc: Document,
+        doc: Document | list[Document],
         parent: QWidget | None = None,
         *,
         fonts: FontSet | None = None,
@@ -60,10 +71,16 @@ class PrintPreviewDialog(QDialog):
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle(title)
-        self.document = doc
+        docs = list(doc) if isinstance(doc, list | tuple) else [doc]
+        self.document = docs[0] if len(docs) == 1 else None
+        self.documents = docs
         self.file_name = file_name
-        self.missing = missing_glyphs(doc, fonts)
-        self.pdf_bytes = render_pdf(doc, fonts=fonts)
+        self.missing = _missing(docs, fonts)
+        self.pdf_bytes = (
+            render_pdf(docs[0], fonts=fonts)
+            if len(docs) == 1
+            else render_combined_pdf(docs, fonts=fonts)
+        )
         self._printer: QPrinter | None = None  # kept while the print dialog is open
 
         # The QBuffer and its bytes must outlive the QPdfDocument reading them.
@@ -181,10 +198,14 @@ class PrintPreviewDialog(QDialog):
 
 
 def show_print_preview(
-    doc: Document, parent: QWidget | None = None, *, fonts: FontSet | None = None, **kwargs
+    doc: Document | list[Document],
+    parent: QWidget | None = None,
+    *,
+    fonts: FontSet | None = None,
+    **kwargs,
 ) -> PrintPreviewDialog:
     """Open the preview; first tell the officer about characters that cannot be printed."""
-    missing = missing_glyphs(doc, fonts)
+    missing = _missing(list(doc) if isinstance(doc, list | tuple) else [doc], fonts)
     if missing:
         QMessageBox.warning(parent, "无法打印的字符", missing_glyphs_message(missing))
     dialog = PrintPreviewDialog(doc, parent, fonts=fonts, **kwargs)

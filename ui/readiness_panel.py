@@ -68,9 +68,19 @@ class ReadinessPanel(QWidget):
         self.records_button = QPushButton("约谈笔录…")
         self.interview_button.clicked.connect(self.start_interview)
         self.records_button.clicked.connect(self.show_records)
+        self.ruling_button = QPushButton("制作终本裁定…")
+        self.ruling_button.setToolTip("终本条件全部满足后，制作终结本次执行程序裁定书")
+        self.rulings_button = QPushButton("裁定书…")
+        self.ruling_button.clicked.connect(self.make_ruling)
+        self.rulings_button.clicked.connect(self.show_rulings)
         buttons = QHBoxLayout()
-        buttons.addWidget(self.interview_button)
-        buttons.addWidget(self.records_button)
+        for b in (
+            self.interview_button,
+            self.records_button,
+            self.ruling_button,
+            self.rulings_button,
+        ):
+            buttons.addWidget(b)
         buttons.addStretch(1)
         layout = QVBoxLayout(self)
         layout.addLayout(buttons)
@@ -93,6 +103,13 @@ class ReadinessPanel(QWidget):
         self.warnings.setText("\n".join(f"⚠ {w}" for w in r.warnings))
         self.warnings.setVisible(bool(r.warnings))
         self.findings.setHtml("".join(finding_html(f) for f in r.findings))
+        closed = self.ctx.record().case.get("status") == "closed"
+        self.ruling_button.setEnabled(r.ready and not closed)
+        self.ruling_button.setToolTip(
+            "终本条件全部满足后，制作终结本次执行程序裁定书"
+            if r.ready
+            else f"尚有 {unmet} 项终本条件未满足，不能制作裁定"
+        )
 
     def start_interview(self) -> None:
         """Open the interview wizard (offering a draft left unfinished); print when finalised."""
@@ -108,6 +125,25 @@ class ReadinessPanel(QWidget):
 
             document = interview.record(cf, wizard.document_id).document
             show_print_preview(document, self, title="约谈笔录", file_name="终本约谈笔录.pdf")
+
+    def make_ruling(self) -> None:
+        """The ruling form and preview; when made, the print preview."""
+        from workstation import ruling
+
+        from .print_preview import show_print_preview
+        from .ruling_dialogs import RulingDialog
+
+        cf, case_id = self.ctx.casefile, self.ctx.case_id
+        dialog = RulingDialog(cf, case_id, self.ctx.today_(), self)
+        if self.ctx.run(dialog) and dialog.document_id:
+            record = ruling.ruling_record(cf, dialog.document_id)
+            show_print_preview(record.document, self, title=record.number, file_name="裁定书.pdf")
+
+    def show_rulings(self) -> None:
+        from .ruling_dialogs import RulingsDialog
+
+        dialog = RulingsDialog(self.ctx.casefile, self.ctx.case_id, self.ctx.today_(), self)
+        self.ctx.run(dialog)
 
     def show_records(self) -> None:
         from .interview_wizard import InterviewRecordsDialog

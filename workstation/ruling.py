@@ -656,16 +656,18 @@ def _prepare(
             f"case {case_id} already has ruling {held.id}",
         )
     errors, form = _read_form(cf, case_id, raw, today)
-    if errors:
-        raise ValidationFailed(errors)
-    assert form is not None
     if case.get("status") == "closed":
         raise NotReady(
             [f"本案已结案（{case.get('closing_date') or '结案日期未登记'}），不能再作出终本裁定"]
         )
-    result = readiness(cf, case_id, form.ruling_date)
+    # What the law still requires comes before what was mistyped: checked at the ruling date
+    # when it could be read, else today.
+    result = readiness(cf, case_id, form.ruling_date if form is not None else today)
     if not result.ready:
         raise _not_ready(result)
+    if errors:
+        raise ValidationFailed(errors)
+    assert form is not None
     template = _template(TEMPLATE_ID)
     facts = ruling_facts(cf, case_id, form)
     return form, template, facts, build_ruling(template, facts, form)
