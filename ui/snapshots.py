@@ -387,6 +387,30 @@ def render_enforcement(out_dir: Path, today: date = DEMO_TODAY) -> list[Path]:
         written.append(_grab(dialog, out_dir / "resumption-dialog-errors.png"))
         dialog.reject()
 
+        from workstation import interview
+
+        from .interview_wizard import InterviewWizard
+        from .ruling_dialogs import RulingDialog
+
+        draft = interview.start_draft(cf, ids["main"], officer="张伟")
+        wizard = InterviewWizard(cf, draft, today, window)
+        wizard.show()
+        wizard.header["place"].setText("本院执行局第三约谈室")
+        wizard.header["recorder"].setText("李娜")
+        wizard.header["start"].setText("09:30")
+        wizard.go(interview.PAGES.index("notices"))
+        list(wizard.notices.values())[0].setChecked(True)
+        written.append(_grab(wizard, out_dir / "interview-notices.png"))
+        wizard.go(interview.PAGES.index("review"))
+        written.append(_grab(wizard, out_dir / "interview-review.png"))
+        wizard.reject()
+        dialog = RulingDialog(cf, ids["ready"], today, window)
+        dialog.show()
+        dialog.form.fields["clerk"].setText("李娜")
+        dialog.refresh_preview()
+        written.append(_grab(dialog, out_dir / "ruling-dialog.png"))
+        dialog.reject()
+
         view = WorkView(cf, today, window)
         view.show()
         _wait(lambda: view.work is not None and not view.loading())

@@ -42,6 +42,9 @@ def test_snapshot_command_renders_every_screen(qapp, tmp_path: Path):
             "measure-dialog-errors.png",
             "payout-dialog-errors.png",
             "resumption-dialog-errors.png",
+            "interview-notices.png",
+            "interview-review.png",
+            "ruling-dialog.png",
             "work-view.png",
         ]
     )
