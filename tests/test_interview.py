@@ -2,6 +2,7 @@
 
 import json
 from datetime import date
+from pathlib import Path
 
 import pytest
 
@@ -335,3 +336,38 @@ def test_the_header_table_follows_the_template(case_file, case):
     with pytest.raises(TemplateProblem) as problem:
         interview.build_document(case_file, draft, facts)
     assert "weather" in problem.value.message
+
+
+def test_the_printed_pages_render_with_ink_in_the_body_and_the_footer(case_file, case, tmp_path):
+    """The record's pages as images (also kept for looking at, in SNAPSHOT_DIR when set): each
+    page has text in its body and in its signature footer, none is blank."""
+    import os
+
+    from PySide6.QtGui import QImage
+
+    from workstation.documents import render_png_pages
+
+    draft = interview.start_draft(case_file, case)
+    complete(
+        draft, interviewee=applicant_id(case_file, case), clues=("被执行人在建设银行有工资账户",)
+    )
+    doc_id = interview.finalise(case_file, draft, TODAY)
+    pdf = render_pdf(interview.record(case_file, doc_id).document)
+    out = Path(os.environ.get("SNAPSHOT_DIR") or tmp_path)
+    pages = render_png_pages(pdf, out, dpi=50, prefix="interview-record")
+    assert len(pages) >= 2
+    for page in pages:
+        image = QImage(str(page))
+        assert _inked(image, 0.12, 0.8) > 200, f"{page.name}: empty body"
+        assert _inked(image, 0.86, 0.97) > 20, f"{page.name}: no footer"
+
+
+def _inked(image, top: float, bottom: float) -> int:
+    """Dark pixels (every second one) between two heights given as fractions of the page."""
+    width, height = image.width(), image.height()
+    return sum(
+        1
+        for y in range(int(height * top), int(height * bottom), 2)
+        for x in range(0, width, 2)
+        if image.pixelColor(x, y).lightness() < 128
+    )
