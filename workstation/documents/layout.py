@@ -15,6 +15,8 @@ may be a fallback font for a rare character.
 from __future__ import annotations
 
 import math
+import re
+import weakref
 from dataclasses import dataclass, field
 
 from reportlab.lib.pagesizes import A4
@@ -119,30 +121,18 @@ class Char:
     bold: bool = False
 
 
+# A doubled mark, a run of ASCII characters that are not whitespace (str.isspace), or any one
+# character; re.findall tries the alternatives in this order at each position.
+_TOKEN = re.compile("——|……|[\x00-\x08\x0e-\x1b\x21-\x7f]+|.", re.DOTALL)
+
+
 def tokenize(text: str) -> list[str]:
     """Split text into the pieces a line may break between.
 
     Each CJK character is its own piece; a run of ASCII letters, digits and their punctuation
     stays whole; —— and …… stay whole; a space is its own piece.
     """
-    tokens: list[str] = []
-    i = 0
-    n = len(text)
-    while i < n:
-        c = text[i]
-        if any(text.startswith(d, i) for d in DOUBLED):
-            tokens.append(text[i : i + 2])
-            i += 2
-        elif c.isascii() and not c.isspace():
-            j = i + 1
-            while j < n and text[j].isascii() and not text[j].isspace():
-                j += 1
-            tokens.append(text[i:j])
-            i = j
-        else:
-            tokens.append(c)
-            i += 1
-    return tokens
+    return _TOKEN.findall(text)
 
 
 def _starts_badly(token: str) -> bool:
@@ -190,27 +180,50 @@ def break_tokens(widths: list[float], tokens: list[str], first: float, rest: flo
     return starts
 
 
+# Per font chain, per (size, tracking, bold): each character's Char, measured once. A batch of
+# rulings measures hundreds of thousands of characters but only a few thousand distinct ones.
+_Style = tuple[float, float, bool]  # size, tracking, bold
+_measured: weakref.WeakKeyDictionary[FontChain, dict[_Style, dict[str, Char]]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
 def _measure(chain: FontChain, text: str, size: float, tracking: float, bold: bool) -> list[Char]:
-    out = []
-    for c in text:
+    """Each character of `text` in the face that prints it (the chain's first face for one no
+    face has), with its advance."""
+    try:
+        by_style = _measured[chain]
+    except KeyError:
+        by_style = _measured[chain] = {}
+    known = by_style.get((size, tracking, bold))
+    if known is None:
+        known = by_style[(size, tracking, bold)] = {}
+    try:
+        return [known[c] for c in text]
+    except KeyError:
+        pass
+    for c in set(text).difference(known):
         face = chain.face_for(c) or chain.primary
-        out.append(Char(c, face, face.width(c) * size / 1000 + tracking, bold))
-    return out
+        known[c] = Char(c, face, face.width(c) * size / 1000 + tracking, bold)
+    return [known[c] for c in text]
 
 
 def wrap(chars: list[Char], first: float, rest: float) -> list[list[Char]]:
     """Lines of characters, broken by `break_tokens`; trailing spaces dropped."""
-    text = "".join(c.char for c in chars)
+    text = "".join([c.char for c in chars])
     tokens = tokenize(text)
     widths = []
+    offsets = [0]
     pos = 0
     for t in tokens:
-        widths.append(sum(c.advance for c in chars[pos : pos + len(t)]))
-        pos += len(t)
+        n = len(t)
+        if n == 1:
+            widths.append(chars[pos].advance)
+        else:
+            widths.append(sum(c.advance for c in chars[pos : pos + n]))
+        pos += n
+        offsets.append(pos)
     starts = break_tokens(widths, tokens, first, rest)
-    offsets = [0]
-    for t in tokens:
-        offsets.append(offsets[-1] + len(t))
     lines = []
     for k, s in enumerate(starts):
         e = starts[k + 1] if k + 1 < len(starts) else len(tokens)
@@ -234,18 +247,19 @@ def place_line(
     runs: list[Glyphs] = []
     cx = x
     start = 0
-    for i in range(1, len(line) + 1):
-        if (
-            i == len(line)
-            or line[i].face is not line[start].face
-            or line[i].bold != line[start].bold
-        ):
-            text = "".join(c.char for c in line[start:i])
-            runs.append(
-                Glyphs(cx, y, text, line[start].face, size, tracking + extra, line[start].bold)
-            )
-            cx += sum(c.advance for c in line[start:i]) + extra * (i - start)
-            start = i
+    n = len(line)
+    while start < n:
+        first = line[start]
+        face, bold = first.face, first.bold
+        i = start + 1
+        while i < n and line[i].face is face and line[i].bold == bold:
+            i += 1
+        run = line[start:i]
+        runs.append(
+            Glyphs(cx, y, "".join([c.char for c in run]), face, size, tracking + extra, bold)
+        )
+        cx += sum(c.advance for c in run) + extra * (i - start)
+        start = i
     return runs
 
 
