@@ -37,7 +37,7 @@ from workstation.documents import (
     document_to_json,
     render_combined_pdf,
 )
-from workstation.documents.layout import Glyphs, layout_document
+from workstation.documents.layout import Glyphs, LayoutMemo, layout_document
 
 REFERENCE = Path(__file__).with_name("reference_layout.json")
 RULINGS = Path(__file__).with_name("reference_rulings.jsonl")  # 3 generated rulings (bench cases)
@@ -104,9 +104,9 @@ def documents() -> list[Document]:
     return hand_made() + rulings
 
 
-def laid_out(doc: Document, fonts: FontSet) -> list[list[list]]:
+def laid_out(doc: Document, fonts: FontSet, memo: LayoutMemo | None = None) -> list[list[list]]:
     pages = []
-    for page in layout_document(doc, fonts).pages:
+    for page in layout_document(doc, fonts, memo).pages:
         items = []
         for item in page.items:
             if isinstance(item, Glyphs):
@@ -164,6 +164,30 @@ def test_every_document_is_laid_out_as_the_reference(fonts, reference) -> None:
         assert len(got) == len(expected), doc.kind
         for number, (page, want) in enumerate(zip(got, expected, strict=True), 1):
             assert page == want, f"{doc.kind}, page {number}"
+
+
+def test_blocks_shared_by_the_documents_of_a_batch_are_laid_out_as_the_reference(
+    fonts, reference
+) -> None:
+    memo = LayoutMemo(fonts)
+    docs = documents()
+    for doc, expected in zip(
+        [*docs, *reversed(docs)],
+        [*reference["layouts"], *reversed(reference["layouts"])],
+        strict=True,
+    ):
+        assert json.loads(json.dumps(laid_out(doc, fonts, memo))) == expected, doc.kind
+
+
+def test_signature_blocks_of_a_batch_are_kept_apart(fonts) -> None:
+    """Signature boxes are grouped per document, so they are not shared between documents."""
+    memo = LayoutMemo(fonts)
+    sigs = Signatures(("审判员  张三", "书记员  李四"))
+    filler = Para("执" * 28 * 20)
+    first = Document((filler, sigs), kind="ruling")
+    second = Document((filler, Signatures(("甲",)), sigs), kind="ruling")
+    for doc in (first, second, first):
+        assert laid_out(doc, fonts, memo) == laid_out(doc, fonts)
 
 
 def test_the_combined_pdf_reads_back_as_the_reference(fonts, reference) -> None:

@@ -22,7 +22,7 @@ import sys
 import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 from reportlab.pdfbase import pdfmetrics, ttfonts
@@ -292,7 +292,7 @@ class FontFace:
     _font: TTFont | None = field(default=None, repr=False)
     _failed: bool = field(default=False, repr=False)
 
-    @property
+    @cached_property  # asked for every run of text drawn
     def name(self) -> str:
         """The name the face is registered under with reportlab."""
         digest = hashlib.sha1(f"{self.path}#{self.index}".encode()).hexdigest()[:8]

@@ -24,6 +24,7 @@ from reportlab.lib.units import mm
 
 from workstation.documents.fonts import FontChain, FontFace, FontSet
 from workstation.documents.model import (
+    Block,
     Document,
     Heading,
     KeyValueTable,
@@ -210,23 +211,25 @@ def _measure(chain: FontChain, text: str, size: float, tracking: float, bold: bo
 
 def wrap(chars: list[Char], first: float, rest: float) -> list[list[Char]]:
     """Lines of characters, broken by `break_tokens`; trailing spaces dropped."""
-    text = "".join([c.char for c in chars])
-    tokens = tokenize(text)
-    widths = []
-    offsets = [0]
-    pos = 0
-    for t in tokens:
-        n = len(t)
-        if n == 1:
-            widths.append(chars[pos].advance)
-        else:
-            widths.append(sum(c.advance for c in chars[pos : pos + n]))
-        pos += n
-        offsets.append(pos)
+    tokens = tokenize("".join([c.char for c in chars]))
+    advances = [c.advance for c in chars]
+    if len(tokens) == len(chars):  # every token one character: no run of Latin or digits
+        widths = advances
+        offsets = range(len(chars) + 1)
+    else:
+        widths = []
+        offsets = [0]
+        pos = 0
+        for t in tokens:
+            n = len(t)
+            # the same sum, in the same order, as measuring the token's characters one by one
+            widths.append(advances[pos] if n == 1 else sum(advances[pos : pos + n]))
+            pos += n
+            offsets.append(pos)
     starts = break_tokens(widths, tokens, first, rest)
     lines = []
-    for k, s in enumerate(starts):
-        e = starts[k + 1] if k + 1 < len(starts) else len(tokens)
+    ends = [*starts[1:], len(tokens)]
+    for k, (s, e) in enumerate(zip(starts, ends, strict=True)):
         line = chars[offsets[s] : offsets[e]]
         while line and line[-1].char == " ":
             line = line[:-1]
@@ -485,15 +488,43 @@ def _chunks(boxes: list[Box]) -> list[list[Box]]:
     return chunks
 
 
-def layout_document(doc: Document, fonts: FontSet) -> Layout:
-    """Place every block; the page count is known when this returns."""
+# Blocks whose boxes depend on nothing but the block and the fonts: laid out once per batch.
+# (Signatures are not among them: their boxes carry a group number counted per document.)
+_MEMO_BLOCKS = (Para, Title, Heading, RightLine, KeyValueTable)
+
+
+class LayoutMemo:
+    """Boxes of blocks already laid out with one FontSet, shared by the documents of a batch:
+    the boilerplate paragraphs of 500 rulings are broken into lines once. Boxes are never
+    changed after a block is laid out, so sharing them is safe."""
+
+    def __init__(self, fonts: FontSet) -> None:
+        self.fonts = fonts
+        self.boxes: dict[Block, list[Box] | None] = {}
+
+
+def layout_document(doc: Document, fonts: FontSet, memo: LayoutMemo | None = None) -> Layout:
+    """Place every block; the page count is known when this returns.
+
+    `memo` (made with the same `fonts`) lets the documents of a batch share the layout of the
+    blocks they have in common.
+    """
     lay = _Layouter(fonts)
     footer_lines = 1 if doc.page_footer else 0
     usable = CORE_HEIGHT - footer_lines * LINE_PITCH
+    if memo is not None and memo.fonts is not fonts:
+        raise ValueError("the layout memo was made for other fonts")
+    known = memo.boxes if memo is not None else None
 
     sections: list[list[Box]] = [[]]  # split by PageBreak
     for block in doc.blocks:
-        boxes = lay.block(block)
+        if known is not None and isinstance(block, _MEMO_BLOCKS):
+            try:
+                boxes = known[block]
+            except KeyError:
+                boxes = known[block] = lay.block(block)
+        else:
+            boxes = lay.block(block)
         if boxes is None:
             sections.append([])
         else:

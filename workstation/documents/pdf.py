@@ -18,6 +18,7 @@ from workstation.documents.layout import (
     PAGE_WIDTH,
     Glyphs,
     Layout,
+    LayoutMemo,
     Rule,
     footer_items,
     layout_document,
@@ -110,8 +111,9 @@ def render_combined_pdf(
     fonts = fonts or find_fonts()
     buffer = io.BytesIO()
     canvas = _canvas(buffer, docs[0].kind if len(docs) == 1 else "batch", fonts)
+    memo = LayoutMemo(fonts) if len(docs) > 1 else None
     for doc in docs:
-        _draw(canvas, doc, layout_document(doc, fonts), fonts)
+        _draw(canvas, doc, layout_document(doc, fonts, memo), fonts)
     canvas.save()
     data = buffer.getvalue()
     if path is not None:
