@@ -459,6 +459,8 @@ class _Layouter:
             return [Box(block.lines * LINE_PITCH, is_space=True)]
         if isinstance(block, PageBreak):
             return None
+        if hasattr(block, "layout"):  # report blocks (documents.figures) lay themselves out
+            return block.layout(self)
         raise TypeError(f"not a document block: {block!r}")
 
 
@@ -556,6 +558,8 @@ def layout_document(doc: Document, fonts: FontSet, memo: LayoutMemo | None = Non
 
 
 def _shift(item: Item, top: float) -> Item:
+    if hasattr(item, "shifted"):  # a chart (documents.figures)
+        return item.shifted(top)
     if isinstance(item, Glyphs):
         return Glyphs(
             item.x, top + item.y, item.text, item.face, item.size, item.char_space, item.bold

@@ -151,6 +151,8 @@ def block_texts(block: Block) -> list[str]:
         return [cell for row in block.rows for cell in row]
     if isinstance(block, Signatures):
         return list(block.lines)
+    if hasattr(block, "texts"):  # report blocks (documents.figures)
+        return block.texts()
     return []
 
 

@@ -53,6 +53,9 @@ def missing_glyphs(doc: Document, fonts: FontSet | None = None) -> list[str]:
 
 def _draw_page(canvas: Canvas, items: Sequence[Glyphs | Rule]) -> None:
     for item in items:
+        if hasattr(item, "draw"):  # a chart (documents.figures)
+            item.draw(canvas)
+            continue
         if isinstance(item, Rule):
             canvas.setLineWidth(item.width)
             canvas.line(item.x1, item.y1, item.x2, item.y2)
