@@ -10,7 +10,7 @@ from typing import Any
 
 from sqlalchemy import Connection, func, select
 
-from workstation.store.records import RECORD_TYPES, record_versions
+from workstation.store.records import digest_versions
 from workstation.sync import protocol
 
 from .auth import OFFICER, Actor
@@ -46,7 +46,7 @@ def scoped_versions(conn: Connection, actor: Actor) -> Iterator[tuple[str, str, 
         actor,
     )
     for rtype, rid, origin, versions in conn.execute(query):
-        yield rtype, rid, record_versions(RECORD_TYPES[rtype], origin, json.loads(versions))
+        yield rtype, rid, digest_versions(origin, json.loads(versions))
 
 
 def summary(conn: Connection, actor: Actor) -> dict[str, Any]:

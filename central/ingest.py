@@ -42,7 +42,7 @@ from workstation.store.records import (
     CONFLICT,
     RECORD_TYPES,
     RecordType,
-    record_versions,
+    digest_versions,
 )
 from workstation.sync.protocol import (
     ACCEPTED,
@@ -95,9 +95,8 @@ class _Record:
     dirty: bool = False
 
     def digest(self) -> str:
-        """The record's term in protocol.summary, versions as records.record_versions has them."""
-        rt = RECORD_TYPES[self.record_type]
-        versions = record_versions(rt, self.origin, self.versions)
+        """The record's term in protocol.summary (records.digest_versions)."""
+        versions = digest_versions(self.origin, self.versions)
         return f"{record_digest(self.record_type, self.record_id, versions):064x}"
 
 

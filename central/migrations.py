@@ -6,6 +6,8 @@ both migrate. A database from a newer server is refused, never touched. Never ed
 migration: add one. Each writes its DDL out as it was when made (not from tables.py).
 """
 
+import hashlib
+import json
 from collections.abc import Callable
 
 from sqlalchemy import (
@@ -204,11 +206,64 @@ def _m4_unmatched_receipts(conn: Connection) -> None:
     md.create_all(conn)
 
 
+def _m5_field_list_free_digests(conn: Connection) -> None:
+    """Record digests over the creating change and the changes since, not the full field list
+    (records.digest_versions), so a field added by a later release no longer invalidates them.
+    Recomputes every record's digest and the per-case and per-officer sums. The formula is
+    written out here, as it was when the migration was made."""
+
+    def digest(rtype: str, rid: str, origin: str, changed: dict[str, str]) -> str:
+        versions = {"_origin": origin} | changed
+        body = f"{rtype}:{rid}:" + ",".join(f"{k}={versions[k]}" for k in sorted(versions))
+        return f"{int.from_bytes(hashlib.sha256(body.encode()).digest(), 'big'):064x}"
+
+    rows = conn.execute(
+        text("SELECT record_type, record_id, case_id, origin, versions FROM records")
+    ).fetchall()
+    sums: dict[str, list[int]] = {}
+    updates = []
+    for rtype, rid, case_id, origin, versions in rows:
+        d = digest(rtype, rid, origin, json.loads(versions))
+        updates.append({"t": rtype, "i": rid, "d": d})
+        entry = sums.setdefault(case_id, [0, 0])
+        entry[0] += 1
+        entry[1] += int(d, 16)
+    for start in range(0, len(updates), 5000):
+        conn.execute(
+            text("UPDATE records SET digest = :d WHERE record_type = :t AND record_id = :i"),
+            updates[start : start + 5000],
+        )
+    zero = "0" * 64
+    conn.execute(text(f"UPDATE case_scope SET record_count = 0, digest_sum = '{zero}'"))
+    if sums:
+        conn.execute(
+            text("UPDATE case_scope SET record_count = :c, digest_sum = :d WHERE case_id = :k"),
+            [{"k": k, "c": c, "d": f"{t % (1 << 256):064x}"} for k, (c, t) in sums.items()],
+        )
+    officers: dict[int, list[int]] = {}
+    for officer, count, total in conn.execute(
+        text(
+            "SELECT officer_account_id, record_count, digest_sum FROM case_scope "
+            "WHERE officer_account_id IS NOT NULL"
+        )
+    ):
+        entry = officers.setdefault(officer, [0, 0])
+        entry[0] += count
+        entry[1] += int(total, 16)
+    conn.execute(text("DELETE FROM officer_digests"))
+    if officers:
+        conn.execute(
+            text("INSERT INTO officer_digests VALUES (:a, :c, :d)"),
+            [{"a": a, "c": c, "d": f"{t % (1 << 256):064x}"} for a, (c, t) in officers.items()],
+        )
+
+
 MIGRATIONS: list[Callable[[Connection], None]] = [
     _m1_initial,
     _m2_case_digests,
     _m3_officer_digests,
     _m4_unmatched_receipts,
+    _m5_field_list_free_digests,
 ]
 
 LATEST_VERSION = len(MIGRATIONS)

@@ -12,7 +12,7 @@ from central.db import Database
 from workstation.demo import DemoGenerator
 from workstation.ids import uuid7
 from workstation.store.journal import utc_now
-from workstation.store.records import RECORD_TYPES, record_versions
+from workstation.store.records import digest_versions
 from workstation.sync.protocol import API, change_to_wire, summary
 
 PASSWORD = "correct horse 42"
@@ -124,5 +124,5 @@ def expected_summary(changes: list[dict[str, Any]]) -> dict[str, Any]:
         else:
             changed[key].update(dict.fromkeys(ch["fields"], ch["change_id"]))
     return summary(
-        (t, i, record_versions(RECORD_TYPES[t], origin[(t, i)], changed[(t, i)])) for t, i in origin
+        (t, i, digest_versions(origin[(t, i)], changed[(t, i)])) for t, i in origin
     )

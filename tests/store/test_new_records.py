@@ -18,7 +18,7 @@ from workstation.store.journal import (
     stored_summary,
     utc_now,
 )
-from workstation.store.records import RECORD_TYPES, record_digest, record_versions
+from workstation.store.records import RECORD_TYPES, digest_versions, record_digest
 
 
 def _file(path: Path) -> CaseFile:
@@ -122,5 +122,5 @@ def test_new_record_digest_is_the_record_digest_of_a_new_record() -> None:
     for rt in RECORD_TYPES.values():
         rid, cid = uuid7(), uuid7()
         assert new_record_digest(rt, rid, cid) == record_digest(
-            rt.name, rid, record_versions(rt, cid, {})
+            rt.name, rid, digest_versions(cid, {})
         )

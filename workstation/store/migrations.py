@@ -178,11 +178,18 @@ def _m4_documents(conn: sqlite3.Connection) -> None:
     conn.execute("CREATE INDEX drafts_case ON drafts(case_id)")
 
 
+def _m5_field_list_free_digests(conn: sqlite3.Connection) -> None:
+    """Record digests no longer cover the full field list (records.digest_versions): the kept
+    running summary is dropped, and computed afresh at the next sync."""
+    conn.execute("DELETE FROM meta WHERE key = 'summary'")
+
+
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _m1_case_file,
     _m2_sync,
     _m3_enforcement_record,
     _m4_documents,
+    _m5_field_list_free_digests,
 ]
 
 LATEST_VERSION = len(MIGRATIONS)

@@ -428,8 +428,16 @@ def record_versions(rt: RecordType, origin: str, changed: dict[str, str]) -> dic
     return {f.name: changed.get(f.name, origin) for f in rt.fields}
 
 
+def digest_versions(origin: str, changed: dict[str, str]) -> dict[str, str]:
+    """What a record's summary digest covers: the change that created it and the changes that set
+    fields since. Not the full field list, so a field added to a record type by a later release
+    leaves every stored digest (the workstation's running summary, the server's per-record
+    digests) valid."""
+    return {"_origin": origin} | changed
+
+
 def record_digest(record_type_name: str, record_id: str, versions: dict[str, str]) -> int:
-    """One record's place in the summary: its id and the version of every field."""
+    """One record's place in the summary: its type, id and `digest_versions`."""
     text = (
         record_type_name
         + ":"

@@ -25,7 +25,7 @@ from ..store import search
 from ..store.casefile import CaseFile
 from ..store.database import create_case_file
 from ..store.journal import pending_changes, store_summary, stored_summary
-from ..store.records import RECORD_TYPES, record_versions
+from ..store.records import RECORD_TYPES, digest_versions
 from . import protocol
 from .apply import apply_pulled
 from .state import open_conflict_count
@@ -148,7 +148,7 @@ def local_summary(casefile: CaseFile, *, recompute: bool = False) -> dict[str, A
             for rid, origin, versions in conn.execute(
                 f"SELECT id, _origin, _versions FROM {rt.table}"
             ):
-                yield rt.name, rid, record_versions(rt, origin, json.loads(versions))
+                yield rt.name, rid, digest_versions(origin, json.loads(versions))
 
     full = protocol.summary(records())
     if not casefile.closed and not recompute:
