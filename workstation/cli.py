@@ -410,6 +410,50 @@ def cmd_ruling(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_report(args: argparse.Namespace) -> int:
+    """周通报 / 月讲评 of a court as PDF or Excel (by the output file's suffix)."""
+    from .indicators import ReportPeriod
+    from .reports import briefing, save_briefing
+
+    try:
+        period = ReportPeriod.parse(args.period)
+    except InvalidValue as exc:
+        raise UserError(exc.message) from None
+    out = Path(args.output)
+    if out.suffix.lower() not in (".pdf", ".xlsx"):
+        raise UserError("输出文件应以 .pdf 或 .xlsx 结尾。")
+    with _open_readonly(args) as cf:
+        b = briefing(cf.conn, args.kind, args.court, period)
+    save_briefing(b, out)
+    print(f"已输出{b.court_name}{b.title}（{period.label}）：{out}")
+    return 0
+
+
+def cmd_ledger(args: argparse.Namespace) -> int:
+    """案件台账 / 案款台账 with the chosen columns, as Excel or CSV (by the suffix)."""
+    from .reports import export_ledger, ledger_columns
+
+    columns = (
+        [c.strip() for c in args.columns.split(",") if c.strip()]
+        if args.columns
+        else list(ledger_columns(args.which))
+    )
+    with _open_readonly(args) as cf:
+        try:
+            rows = export_ledger(
+                cf.conn,
+                args.which,
+                columns,
+                Path(args.output),
+                court=args.court,
+                officer=args.officer_name,
+            )
+        except InvalidValue as exc:
+            raise UserError(exc.message) from None
+    print(f"已输出{'案件' if args.which == 'cases' else '案款'}台账 {rows} 行：{args.output}")
+    return 0
+
+
 def cmd_gui(args: argparse.Namespace) -> int:
     if (
         sys.platform.startswith("linux")
@@ -487,6 +531,23 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--prior-rulings", help="本案号在程序外已作出的裁定数（用于“之一”编号）")
     p.add_argument("--today", help="按哪一天核对日期（默认今天）")
     p.set_defaults(func=cmd_ruling)
+    p = sub.add_parser(
+        "report", parents=[common], help="输出周通报（weekly）或月讲评（monthly），PDF 或 Excel"
+    )
+    p.add_argument("kind", choices=["weekly", "monthly"])
+    p.add_argument("--court", required=True, help="法院代字，如 豫0302")
+    p.add_argument(
+        "--period", required=True, help="2026-W47（周）、2026-11（月）或 2026-11-01..2026-11-30"
+    )
+    p.add_argument("-o", "--output", required=True, help="输出文件（.pdf 或 .xlsx）")
+    p.set_defaults(func=cmd_report)
+    p = sub.add_parser("ledger", parents=[common], help="导出案件台账或案款台账，Excel 或 CSV")
+    p.add_argument("which", choices=["cases", "funds"])
+    p.add_argument("--columns", default="", help="逗号分隔的列名（不写则全部列）")
+    p.add_argument("--court", default=None, help="只导出该法院的案件")
+    p.add_argument("--officer-name", default=None, help="只导出该承办人的案件")
+    p.add_argument("-o", "--output", required=True, help="输出文件（.xlsx 或 .csv）")
+    p.set_defaults(func=cmd_ledger)
     p = sub.add_parser("show", parents=[common], help="显示一件案件")
     p.add_argument("case_number")
     p.add_argument("--json", action="store_true", help="以 JSON 输出")
