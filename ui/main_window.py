@@ -182,6 +182,10 @@ class MainWindow(QMainWindow):
         self.unmatched_action.setToolTip("法院已收到、尚未对应到案件的款项（需要连接服务器）")
         self.unmatched_action.triggered.connect(self.open_unmatched)
         toolbar.addAction(self.unmatched_action)
+        self.dashboard_action = QAction("质效看板", self)
+        self.dashboard_action.setToolTip("执行质效指标、趋势与案件清单；周通报、月讲评见命令行")
+        self.dashboard_action.triggered.connect(self.open_dashboard)
+        toolbar.addAction(self.dashboard_action)
         toolbar.addSeparator()
         self.batch_ruling_action = QAction("批量终本裁定", self)
         self.batch_ruling_action.setToolTip(
@@ -420,6 +424,15 @@ class MainWindow(QMainWindow):
         dialog = UnmatchedDialog(self.casefile, self)
         dialog.claimed.connect(self._after_record_saved)
         dialog.exec()
+
+    def open_dashboard(self) -> None:
+        """质效看板 (ui/dashboard.py); a case chosen there opens here."""
+        from .dashboard import Dashboard
+
+        self.dashboard = Dashboard(self.casefile, self)
+        self.dashboard.open_case.connect(self.open_case)
+        self.dashboard.setModal(False)
+        self.dashboard.show()
 
     def open_conflicts(self) -> None:
         from .conflicts_dialog import ConflictsDialog

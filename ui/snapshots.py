@@ -75,6 +75,14 @@ def render_all(
             blank.save()
             written.append(_grab(blank, out_dir / "case-dialog-errors.png"))
             blank.reject()
+
+            from .dashboard import Dashboard
+
+            board = Dashboard(cf, window, today=today)
+            board.resize(1200, 820)
+            board.show()
+            written.append(_grab(board, out_dir / "dashboard.png"))
+            board.close()
             window.close()
     return written
 

@@ -847,3 +847,20 @@ def yuan(fen: int) -> str:
     sign = "-" if fen < 0 else ""
     whole, part = divmod(abs(fen), FEN_PER_YUAN)
     return f"{sign}{whole}.{part:02d}"
+
+
+def case_rows(conn: Any, case_ids: Sequence[str]) -> list[tuple[str, str, str, str, str, str]]:
+    """(id, case number, officer, filing date, closing date, how closed) of the cases behind a
+    figure, by case number."""
+    out: list[tuple[str, str, str, str, str, str]] = []
+    ids = list(case_ids)
+    for i in range(0, len(ids), 500):
+        part = ids[i : i + 500]
+        marks = ", ".join("?" * len(part))
+        for r in conn.execute(
+            "SELECT id, case_number, officer, filing_date, COALESCE(closing_date, ''), "
+            f"COALESCE(closing_method, '') FROM cases WHERE id IN ({marks})",
+            part,
+        ):
+            out.append((r[0], r[1], r[2], r[3], r[4], CLOSING_METHODS.get(r[5], "")))
+    return sorted(out, key=lambda r: r[1])

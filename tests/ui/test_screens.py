@@ -31,6 +31,7 @@ def test_snapshot_command_renders_every_screen(qapp, tmp_path: Path):
         [
             "case-dialog-errors.png",
             "case-dialog.png",
+            "dashboard.png",
             "main-window-search.png",
             "main-window.png",
             "case-measures.png",
