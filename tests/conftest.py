@@ -1,19 +1,50 @@
 """Fixtures shared by every test folder: real case files in temporary directories, never mocks."""
 
+import os
 import shutil
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 from typing import Any
 
+import keyring
 import pytest
 
+from tests.keyring_backend import FileKeyring
 from workstation.demo import fill_demo
 from workstation.store.casefile import CaseFile
+from workstation.store.keys import sidecar_path
 
 DEMO_CASES = 300
 DEMO_SEED = 7
 OFFICER = "张伟"
+TEST_PASSPHRASE = "test-passphrase-1"
+REPO = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="session", autouse=True)
+def test_keyring(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FileKeyring]:
+    """Case files are encrypted: their keys go into a keyring kept for the test run, which the
+    program processes that tests start share (through the environment). Where a test takes the
+    keyring away, WORKSTATION_PASSPHRASE supplies a passphrase instead."""
+    env = {
+        "WORKSTATION_TEST_KEYRING": str(tmp_path_factory.mktemp("keyring") / "keyring.json"),
+        "PYTHON_KEYRING_BACKEND": "tests.keyring_backend.FileKeyring",
+        "WORKSTATION_PASSPHRASE": TEST_PASSPHRASE,
+        "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")])),
+    }
+    saved = {name: os.environ.get(name) for name in env}
+    os.environ.update(env)
+    previous = keyring.get_keyring()
+    ring = FileKeyring()
+    keyring.set_keyring(ring)
+    yield ring
+    keyring.set_keyring(previous)
+    for name, value in saved.items():
+        if value is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = value
 
 
 @pytest.fixture
@@ -42,6 +73,7 @@ def demo_file(demo_template: Path, tmp_path: Path) -> Iterator[CaseFile]:
     path = tmp_path / "demo" / "casefile.sqlite3"
     path.parent.mkdir()
     shutil.copyfile(demo_template, path)
+    shutil.copyfile(sidecar_path(demo_template), sidecar_path(path))
     cf = CaseFile.open(path)
     yield cf
     cf.close()

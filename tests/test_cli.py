@@ -3,7 +3,6 @@
 import hashlib
 import json
 import os
-import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -12,6 +11,7 @@ import pytest
 
 from workstation.cli import main
 from workstation.paths import CASE_FILE_NAME
+from workstation.store import database, keys
 from workstation.store.casefile import CaseFile
 
 SEED = 7
@@ -45,7 +45,8 @@ def digest(path: Path) -> str:
 
 
 def case_rows(data_dir: Path) -> list[tuple]:
-    conn = sqlite3.connect(f"{(data_dir / CASE_FILE_NAME).as_uri()}?mode=ro", uri=True)
+    path = data_dir / CASE_FILE_NAME
+    conn = database.connect(path, keys.key_for(path), readonly=True)
     try:
         return conn.execute(
             """SELECT c.case_number, group_concat(p.name, '、')

@@ -10,6 +10,7 @@ import pytest
 from tests.conftest import fingerprint
 from workstation import attachments, enforcement
 from workstation.cases import ValidationFailed
+from workstation.store import blobs
 from workstation.store.casefile import CaseFile, Edit
 from workstation.sync.client import blob_path, file_sha256
 
@@ -47,7 +48,8 @@ def test_a_measure_recorded_with_a_photo_keeps_it_by_hash(case_file, case, photo
     assert kept.size == photo.stat().st_size
     assert kept.sha256 == file_sha256(photo)
     assert kept.path == blob_path(case_file.path, kept.sha256)
-    assert kept.path.read_bytes() == photo.read_bytes()
+    assert blobs.read_plain(case_file.path, kept.sha256) == photo.read_bytes()
+    assert kept.path.read_bytes() != photo.read_bytes()  # kept encrypted
     # journaled like any record: the sync client finds the attachment by its change
     (change,) = case_file.conn.execute(
         "SELECT count(*) FROM journal WHERE record_type = 'attachment'"

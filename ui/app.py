@@ -9,9 +9,11 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from workstation import __version__
 from workstation.logs import setup_logging
+from workstation.store import keys
 from workstation.store.casefile import CaseFile
-from workstation.store.errors import CaseFileError
+from workstation.store.errors import CaseFileError, KeyMissing
 
+from . import key_dialogs
 from .fonts import apply_ui_font
 from .main_window import MainWindow
 
@@ -34,9 +36,21 @@ def settings_for(case_file: Path) -> QSettings:
 
 
 def open_main_window(case_file: Path) -> tuple[MainWindow, CaseFile] | None:
-    """Open the case file and show the main window; None (after telling the officer) if not."""
+    """Open the case file and show the main window; None (after telling the officer) if not.
+    A new file gets its key first (and the recovery key is shown once); a file protected by a
+    passphrase is unlocked; a file whose key is not on this computer takes the recovery key."""
     try:
-        casefile = CaseFile.open(case_file, create=True)
+        if not case_file.exists() and not keys.sidecar_path(case_file).exists():
+            if not key_dialogs.set_up_key(None, case_file):
+                return None
+        elif keys.needs_passphrase(case_file) and not key_dialogs.unlock(None, case_file):
+            return None
+        try:
+            casefile = CaseFile.open(case_file, create=True)
+        except KeyMissing as exc:
+            if not key_dialogs.recover(None, case_file, exc.message):
+                return None
+            casefile = CaseFile.open(case_file, create=True)
     except CaseFileError as exc:
         log.error("cannot open %s: %s", case_file, exc.detail)
         QMessageBox.critical(None, "无法打开案件数据", exc.message)

@@ -1,20 +1,19 @@
 """Files attached to a case (photos, scanned documents), and the measures they document.
 
-A file is kept once, by the sha256 of its content, in the attachments folder beside the case file
-(the place and the hash the sync client uploads from: sync.client.blob_path, file_sha256); the
-attachment record carries its name, size and type. A measure lists its attachments by id.
+A file is kept once, by the sha256 of its content, encrypted, in the attachments folder beside the
+case file (store/blobs.py: the place and the hash the sync client uploads from); the attachment
+record carries its name, size and type. A measure lists its attachments by id.
 """
 
 import json
 import mimetypes
-import os
-import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from .cases import ValidationFailed
 from .ids import uuid7
+from .store import blobs
 from .store.casefile import CaseFile, Edit
 
 MAX_BYTES = 200 * 1024 * 1024  # a scan or a phone video, not a disk image
@@ -27,34 +26,13 @@ class Attachment:
     size: int
     mime: str
     sha256: str
-    path: Path  # where the content is kept on this computer
+    path: Path  # where the content is kept on this computer, encrypted (store/blobs.py reads it)
 
 
 def _store_blob(cf: CaseFile, source: Path) -> str:
-    """Copy `source` into the attachments folder under its sha256, atomically; returns the hash.
-    A file already kept (same content) is not copied again."""
-    from .sync.client import blob_path, file_sha256  # the sync client is slow to import
-
-    folder = blob_path(cf.path, "x").parent
-    folder.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(dir=folder, prefix=".incoming-")
-    tmp = Path(tmp_name)
-    try:
-        with os.fdopen(fd, "wb") as out, source.open("rb") as src:
-            for chunk in iter(lambda: src.read(1 << 20), b""):
-                out.write(chunk)
-            out.flush()
-            os.fsync(out.fileno())
-        sha = file_sha256(tmp)  # the hash of what was copied, not of a file that may change
-        target = blob_path(cf.path, sha)
-        if target.exists():
-            tmp.unlink()
-        else:
-            os.replace(tmp, target)
-        return sha
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
+    """Keep an encrypted copy of `source` in the attachments folder under the sha256 of its
+    content, atomically; returns the hash. A file already kept (same content) is not kept again."""
+    return blobs.store_file(cf.path, source)
 
 
 def _attachment_edit(cf: CaseFile, case_id: str, source: Path, note: str = "") -> Edit:
@@ -112,8 +90,6 @@ def attach_to_measure(cf: CaseFile, measure_id: str, source: Path, note: str = "
 
 def attachments(cf: CaseFile, ids: list[str] | tuple[str, ...]) -> list[Attachment]:
     """The attachments with these ids (not deleted), in that order."""
-    from .sync.client import blob_path
-
     out = []
     for attachment_id in ids:
         row = cf.get("attachment", attachment_id)
@@ -127,7 +103,7 @@ def attachments(cf: CaseFile, ids: list[str] | tuple[str, ...]) -> list[Attachme
                 v["size"],
                 v["mime"],
                 v["sha256"],
-                blob_path(cf.path, v["sha256"]),
+                blobs.blob_path(cf.path, v["sha256"]),
             )
         )
     return out

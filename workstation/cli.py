@@ -21,7 +21,7 @@ from .domain.case_number import CaseNumber
 from .domain.errors import InvalidValue
 from .domain.money import format_money
 from .paths import case_file_path
-from .store import queries
+from .store import keys, queries
 from .store.casefile import CaseFile
 from .store.errors import CaseFileError, CaseFileMissing
 
@@ -63,12 +63,17 @@ def cmd_demo(args: argparse.Namespace) -> int:
         for suffix in ("", "-wal", "-shm"):
             Path(f"{path}{suffix}").unlink(missing_ok=True)
     started = time.perf_counter()
+    made = None if keys.sidecar_path(path).exists() else keys.setup(path)
     with CaseFile.open(path, create=True, officer=args.officer) as cf:
         changes = fill_demo(cf, args.cases, seed=args.seed)
         total = queries.count_cases(cf.conn)
     elapsed = time.perf_counter() - started
     print(f"已生成演示数据：{total} 件案件，{changes} 条变更记录，用时 {elapsed:.1f} 秒。")
-    print(f"案件数据文件：{path}")
+    print(f"案件数据文件：{path}（已加密）")
+    if made is not None:
+        print(
+            f"恢复密钥（演示数据；正式数据的恢复密钥须抄在纸上交信息技术人员保管）：{made.recovery_key}"
+        )
     return 0
 
 
@@ -410,6 +415,74 @@ def cmd_ruling(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_backup(args: argparse.Namespace) -> int:
+    """A consistent encrypted copy, also while the program has the file open."""
+    from .backup import make_backup
+
+    with _open_readonly(args) as cf:
+        out = make_backup(cf, Path(args.out))
+    print(f"已备份到 {out}（加密；在本机直接可恢复，在其他电脑上需要恢复密钥）")
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    """Replace the case file by a backup, checked in full first; the replaced files are kept."""
+    from .backup import restore
+
+    path = case_file_path(args.data_dir)
+    done = restore(Path(args.backup), path, recovery_key=args.recovery_key)
+    print(f"已从备份恢复案件数据：{path}")
+    print(f"原来的数据保留在 {done.kept}")
+    if done.migrate:
+        print("这份备份来自较早版本的程序，下次打开时会自动升级数据格式。")
+    return 0
+
+
+def cmd_recover(args: argparse.Namespace) -> int:
+    """Open the case file on this computer with its recovery key (kept on paper by court IT)."""
+    path = case_file_path(args.data_dir)
+    if not path.exists():
+        raise UserError(f"数据目录中没有案件数据（{path}）。")
+    new_passphrase = None
+    if not keys.keyring_available() and not os.environ.get(keys.PASSPHRASE_ENV):
+        new_passphrase = _new_passphrase()
+    keys.recover(path, args.recovery_key, new_passphrase=new_passphrase)
+    with CaseFile.open(path, readonly=True) as cf:
+        total = queries.count_cases(cf.conn)
+    where = "本机系统钥匙串" if keys.read_sidecar(path)["mode"] == "keyring" else "新口令"
+    print(f"已用恢复密钥打开案件数据（{total} 件案件），密钥已由{where}保管。")
+    return 0
+
+
+def cmd_new_recovery_key(args: argparse.Namespace) -> int:
+    path = case_file_path(args.data_dir)
+    with CaseFile.open(path, readonly=True):
+        text = keys.new_recovery_key(path)
+    print("新的恢复密钥（只显示这一次，请抄在纸上交法院信息技术人员保管；旧的恢复密钥已作废）：")
+    print(text)
+    return 0
+
+
+def _new_passphrase() -> str:
+    import getpass
+
+    if sys.stdin is None or not sys.stdin.isatty():
+        raise UserError(f"本机没有系统钥匙串：请用环境变量 {keys.PASSPHRASE_ENV} 给出新口令。")
+    first = getpass.getpass("为这份案件数据设定口令（至少 8 个字符）：")
+    if getpass.getpass("再输入一次：") != first:
+        raise UserError("两次输入的口令不一致。")
+    return first
+
+
+def _unlock_if_asked(args: argparse.Namespace) -> None:
+    """A case file protected by a passphrase, none in the environment: ask at the terminal."""
+    import getpass
+
+    path = case_file_path(getattr(args, "data_dir", None))
+    if keys.needs_passphrase(path) and sys.stdin is not None and sys.stdin.isatty():
+        keys.key_for(path, passphrase=getpass.getpass("案件数据的口令："))
+
+
 def cmd_report(args: argparse.Namespace) -> int:
     """周通报 / 月讲评 of a court as PDF or Excel (by the output file's suffix)."""
     from .indicators import ReportPeriod
@@ -531,6 +604,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--prior-rulings", help="本案号在程序外已作出的裁定数（用于“之一”编号）")
     p.add_argument("--today", help="按哪一天核对日期（默认今天）")
     p.set_defaults(func=cmd_ruling)
+    p = sub.add_parser("backup", parents=[common], help="备份案件数据（加密；程序打开时也可备份）")
+    p.add_argument("--out", required=True, metavar="FILE", help="备份文件")
+    p.set_defaults(func=cmd_backup)
+    p = sub.add_parser("restore", parents=[common], help="从备份恢复案件数据（先完整核验）")
+    p.add_argument("backup", metavar="FILE", help="备份文件")
+    p.add_argument("--recovery-key", help="在其他电脑上恢复时：该数据的恢复密钥")
+    p.set_defaults(func=cmd_restore)
+    p = sub.add_parser("recover", parents=[common], help="用恢复密钥在本机打开案件数据")
+    p.add_argument("--recovery-key", required=True, help="8 组 5 个字符的恢复密钥")
+    p.set_defaults(func=cmd_recover)
+    p = sub.add_parser("new-recovery-key", parents=[common], help="生成新的恢复密钥（旧的作废）")
+    p.set_defaults(func=cmd_new_recovery_key)
     p = sub.add_parser(
         "report", parents=[common], help="输出周通报（weekly）或月讲评（monthly），PDF 或 Excel"
     )
@@ -559,6 +644,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     args = build_parser().parse_args(argv)
     try:
+        if args.func not in (cmd_gui, cmd_demo, cmd_recover, cmd_restore):
+            _unlock_if_asked(args)
         return args.func(args)
     except UserError as exc:
         print(f"错误：{exc}", file=sys.stderr)

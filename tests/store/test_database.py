@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from workstation.store import database, migrations
+from workstation.store import database, keys, migrations
 from workstation.store.casefile import CaseFile, Edit
 from workstation.store.errors import AlreadyOpen, CaseFileMissing, NewerVersion, NotACaseFile
 from workstation.store.lock import CaseFileLock
@@ -33,8 +33,13 @@ def closed_case_file(path: Path) -> Path:
     return path
 
 
+def connect(path: Path) -> database.Connection:
+    """A connection of our own to an (encrypted) case file, around CaseFile."""
+    return database.connect(path, None if database.is_plain(path) else keys.key_for(path))
+
+
 def user_version(path: Path) -> int:
-    conn = sqlite3.connect(path)
+    conn = connect(path)
     try:
         return conn.execute("PRAGMA user_version").fetchone()[0]
     finally:
@@ -42,7 +47,7 @@ def user_version(path: Path) -> int:
 
 
 def tables(path: Path) -> set[str]:
-    conn = sqlite3.connect(path)
+    conn = connect(path)
     try:
         return {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
     finally:
@@ -55,8 +60,9 @@ def tables(path: Path) -> set[str]:
 def test_new_file_has_latest_version_and_application_id(tmp_path: Path) -> None:
     path = closed_case_file(tmp_path / "casefile.sqlite3")
     assert user_version(path) == migrations.LATEST_VERSION
-    header = path.read_bytes()[:100]
-    assert int.from_bytes(header[68:72], "big") == migrations.APPLICATION_ID
+    conn = connect(path)
+    assert conn.execute("PRAGMA application_id").fetchone()[0] == migrations.APPLICATION_ID
+    conn.close()
 
 
 def test_new_file_is_in_wal_mode_with_foreign_keys_on(case_file: CaseFile) -> None:
@@ -128,7 +134,7 @@ def test_failing_migration_leaves_previous_version_and_no_partial_table(
         CaseFile.open(path)
     assert user_version(path) == previous
     assert "half_made" not in tables(path)
-    conn = sqlite3.connect(path)
+    conn = connect(path)
     columns = [r[1] for r in conn.execute("PRAGMA table_info(cases)")]
     conn.close()
     assert "half_made_column" not in columns
@@ -162,7 +168,7 @@ def test_extra_migration_is_applied_once_on_open(
 @pytest.mark.parametrize("readonly", [False, True], ids=["write", "readonly"])
 def test_newer_version_is_refused_and_left_untouched(tmp_path: Path, readonly: bool) -> None:
     path = closed_case_file(tmp_path / "casefile.sqlite3")
-    conn = sqlite3.connect(path)
+    conn = connect(path)
     conn.execute(f"PRAGMA user_version = {migrations.LATEST_VERSION + 1}")
     conn.close()
     assert sidecars(path) == []
@@ -349,5 +355,5 @@ def test_second_open_in_the_same_process_is_refused_until_the_first_closes(
 
 def test_readonly_file_refuses_writes(case_file: CaseFile) -> None:
     case_file.close()
-    with CaseFile.open(case_file.path, readonly=True) as ro, pytest.raises(sqlite3.Error):
+    with CaseFile.open(case_file.path, readonly=True) as ro, pytest.raises(database.Error):
         ro.conn.execute("INSERT INTO meta(key, value) VALUES ('x', 'y')")

@@ -22,26 +22,39 @@ FAST_RETRY = RetryPolicy(attempts=15, base_delay=0.002, max_delay=0.05)
 
 
 class MemoryKeyring(KeyringBackend):
+    """Sync tokens in memory; case file keys ("casefile:...") in the test run's keyring
+    (`fallback`), which the program processes a test starts share."""
+
     priority = 1  # type: ignore[assignment]
 
-    def __init__(self) -> None:
+    def __init__(self, fallback: KeyringBackend | None = None) -> None:
         super().__init__()
         self.items: dict[tuple[str, str], str] = {}
+        self.fallback = fallback
+
+    def _forward(self, username: str) -> bool:
+        return self.fallback is not None and username.startswith("casefile:")
 
     def get_password(self, service: str, username: str) -> str | None:
+        if self._forward(username):
+            return self.fallback.get_password(service, username)
         return self.items.get((service, username))
 
     def set_password(self, service: str, username: str, password: str) -> None:
+        if self._forward(username):
+            return self.fallback.set_password(service, username, password)
         self.items[(service, username)] = password
 
     def delete_password(self, service: str, username: str) -> None:
+        if self._forward(username):
+            return self.fallback.delete_password(service, username)
         self.items.pop((service, username), None)
 
 
 @pytest.fixture(autouse=True)
 def memory_keyring() -> Iterator[MemoryKeyring]:
     previous = keyring.get_keyring()
-    ring = MemoryKeyring()
+    ring = MemoryKeyring(previous)
     keyring.set_keyring(ring)
     yield ring
     keyring.set_keyring(previous)

@@ -1,12 +1,11 @@
 """Pulled changes end the workstation where the server is: field by field, in the server's order."""
 
-import sqlite3
 from dataclasses import replace
 from pathlib import Path
 
 from tests.conftest import fingerprint
 from workstation.ids import uuid7
-from workstation.store import migrations
+from workstation.store import database, keys, migrations
 from workstation.store.casefile import CaseFile, Edit
 from workstation.store.journal import Change, journal_changes, utc_now
 from workstation.sync.apply import apply_pulled
@@ -147,8 +146,6 @@ def test_a_file_made_before_sync_existed_is_migrated_with_its_cases(tmp_path, mo
     path = tmp_path / "casefile.sqlite3"
     monkeypatch.setattr(migrations, "MIGRATIONS", migrations.MIGRATIONS[:1])
     monkeypatch.setattr(migrations, "LATEST_VERSION", 1)
-    from workstation.store import database
-
     monkeypatch.setattr(database, "LATEST_VERSION", 1)
     with CaseFile.open(path, create=True) as old:
         conn = old.conn
@@ -159,7 +156,9 @@ def test_a_file_made_before_sync_existed_is_migrated_with_its_cases(tmp_path, mo
         )
         conn.execute("COMMIT")
     monkeypatch.undo()
-    assert sqlite3.connect(path).execute("PRAGMA user_version").fetchone() == (1,)
+    raw = database.connect(path, keys.key_for(path))
+    assert raw.execute("PRAGMA user_version").fetchone() == (1,)
+    raw.close()
     with CaseFile.open(path) as upgraded:
         assert upgraded.conn.execute("PRAGMA user_version").fetchone() == (
             (migrations.LATEST_VERSION,)

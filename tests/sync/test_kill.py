@@ -17,6 +17,7 @@ from central.testing import free_port, start_server_process
 from tests.sync.conftest import COURT, PASSWORD, Server, laptop, sync
 from tests.sync.test_sync import assert_converged, random_edits
 from workstation.store.casefile import CaseFile
+from workstation.store.keys import sidecar_path
 from workstation.sync.client import HttpTransport, RetryPolicy, SyncClient
 
 LONG = os.environ.get("WORKSTATION_LONG_TESTS") == "1"
@@ -45,6 +46,7 @@ def test_workstation_killed_at_random_moments_during_sync_then_synced_again(serv
     probe = tmp_path / "probe"
     probe.mkdir()
     (probe / "casefile.sqlite3").write_bytes(cf.path.read_bytes())
+    (probe / "casefile.keys.json").write_bytes(sidecar_path(cf.path).read_bytes())
     started = time.monotonic()
     assert _sync_process(probe).wait(timeout=120) == 0
     duration = time.monotonic() - started

@@ -15,6 +15,7 @@ from ui.fonts import apply_ui_font
 from ui.main_window import MainWindow
 from workstation.demo import DEMO_TODAY, fill_demo
 from workstation.store.casefile import CaseFile
+from workstation.store.keys import sidecar_path
 
 DEMO_CASES = 300
 
@@ -34,6 +35,7 @@ def gui_case_path(demo_template: Path, tmp_path: Path) -> Path:
     target = tmp_path / "data" / "casefile.sqlite3"
     target.parent.mkdir()
     target.write_bytes(demo_template.read_bytes())
+    sidecar_path(target).write_bytes(sidecar_path(demo_template).read_bytes())
     return target
 
 

@@ -108,6 +108,7 @@ class CourtSettings:
     aftercare_interval: Period = SIX_MONTHS
     aftercare_duration: Period = FIVE_YEARS
     dishonest_removal_inquiries: int = 2
+    backups_kept_before_sync: int = 5
 
     def legal_period_end(
         self, start: date, period: Period, calendar: HolidayCalendar | None = None
@@ -279,6 +280,12 @@ SETTING_SOURCES: dict[str, SettingInfo] = {
             "dishonest_removal_inquiries",
             "删除失信所需的无财产查询次数",
             "失信规定 第十条第（四）项 [P]",
+        ),
+        SettingInfo(
+            "backups",
+            "kept_before_sync",
+            "同步前自动备份保留的份数",
+            "本院管理要求 [U]",
         ),
     )
 }
@@ -473,6 +480,7 @@ _READERS: dict[tuple[str, str], tuple[str, Parse]] = {
     ("aftercare", "inquiry_interval"): ("aftercare_interval", _period),
     ("aftercare", "inquiry_duration"): ("aftercare_duration", _period),
     ("aftercare", "dishonest_removal_inquiries"): ("dishonest_removal_inquiries", _count(1, 20)),
+    ("backups", "kept_before_sync"): ("backups_kept_before_sync", _count(1, 100)),
 }
 
 

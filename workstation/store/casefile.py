@@ -12,7 +12,8 @@ from typing import TYPE_CHECKING, Any
 
 from ..ids import uuid7
 from . import search
-from .database import create_case_file, needs_migration, open_database
+from .database import Error as DatabaseError
+from .database import NeedsUpgrade, create_case_file, open_database
 from .drafts import delete_draft
 from .errors import CaseFileError, StorageFull
 from .journal import Applied, Change, apply_changes, field_versions, utc_now
@@ -56,7 +57,7 @@ def _guard(path: str) -> Any:
     return getattr(importlib.import_module(module), name)
 
 
-def _translate(exc: sqlite3.Error) -> CaseFileError | None:
+def _translate(exc: DatabaseError) -> CaseFileError | None:
     code = getattr(exc, "sqlite_errorcode", None)
     if code == sqlite3.SQLITE_FULL:
         return StorageFull(
@@ -94,9 +95,13 @@ class CaseFile:
         """Open the case file at `path`; with `create`, make an empty one if there is none."""
         path = Path(path)
         lock = None
-        if readonly and path.exists() and needs_migration(path):
-            # A file from an older program: upgrade it once (under the lock), then read it.
-            cls.open(path).close()
+        if readonly and path.exists():
+            try:
+                return cls(open_database(path, readonly=True), path, None)
+            except NeedsUpgrade:
+                # A file from an older program (or not yet encrypted): upgrade it once, under
+                # the lock, then read it.
+                cls.open(path).close()
         if not readonly:
             path.parent.mkdir(parents=True, exist_ok=True)
             lock = CaseFileLock(path)
@@ -148,7 +153,7 @@ class CaseFile:
         """One SQLite write transaction; on any error everything in it is rolled back."""
         try:
             self.conn.execute("BEGIN IMMEDIATE")
-        except sqlite3.Error as exc:
+        except DatabaseError as exc:
             raise (_translate(exc) or exc) from exc
         try:
             yield self.conn
@@ -156,7 +161,7 @@ class CaseFile:
         except BaseException as exc:
             if self.conn.in_transaction:
                 self.conn.execute("ROLLBACK")
-            if isinstance(exc, sqlite3.Error) and (known := _translate(exc)):
+            if isinstance(exc, DatabaseError) and (known := _translate(exc)):
                 log.error("write failed on %s: %s", self.path, exc)
                 raise known from exc
             raise

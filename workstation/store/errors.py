@@ -38,3 +38,31 @@ class StorageFull(CaseFileError):
 
 class ChangeRefused(CaseFileError):
     """A change that the store will not apply (unknown field, wrong type, stale version)."""
+
+
+class KeyProblem(CaseFileError):
+    """The case file's encryption key cannot be had: the file is refused and left untouched."""
+
+
+class KeyMissing(KeyProblem):
+    """Neither this computer's keyring nor the environment holds the file's key."""
+
+
+class PassphraseNeeded(KeyProblem):
+    """The file is protected by a passphrase and none was given."""
+
+
+class WrongPassphrase(KeyProblem):
+    """The passphrase given does not unlock the file's key."""
+
+
+class WrongRecoveryKey(KeyProblem):
+    """The recovery key is mistyped or belongs to another file."""
+
+
+class KeyFileDamaged(KeyProblem):
+    """The key file beside the case file is missing or damaged."""
+
+
+class KeyFileMissing(KeyFileDamaged, NotACaseFile):
+    """An encrypted-looking file with no key file beside it: a lost key file, or not ours."""

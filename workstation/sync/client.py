@@ -21,7 +21,8 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from .. import secrets
-from ..store import search
+from ..backup import backup_before_sync
+from ..store import blobs, search
 from ..store.casefile import CaseFile
 from ..store.database import create_case_file
 from ..store.journal import pending_changes, store_summary, stored_summary
@@ -286,6 +287,8 @@ class SyncClient:
                 "demo", "这是演示数据，不能与服务器同步。请使用正式的案件数据目录。", "demo file"
             )
         report = SyncReport()
+        self.progress("备份", 0, None)
+        backup_before_sync(self.cf, report.warnings)
         self.progress("检查服务器", 0, None)
         status = self._ok(self.call("GET", "/status"), "status")
         server_time = datetime.fromisoformat(status["server_time"].replace("Z", "+00:00"))
@@ -315,11 +318,12 @@ class SyncClient:
             self.progress("上传附件", done, len(wanted))
             if self.call("HEAD", f"/blobs/{sha}").status == 200:
                 continue
-            path = blob_path(self.cf.path, sha)
-            if not path.exists():
-                report.warnings.append(f"附件文件缺失（{sha[:12]}…），该附件暂未上传。")
+            try:
+                data = blobs.read_plain(self.cf.path, sha)  # decrypted, its hash checked
+            except blobs.BlobDamaged as exc:
+                log.warning("%s", exc.detail)
+                report.warnings.append(f"附件文件缺失或损坏（{sha[:12]}…），该附件暂未上传。")
                 continue
-            data = path.read_bytes()
             offset = self._ok(self.call("GET", f"/blobs/{sha}/offset"), "blob offset")["offset"]
             while offset < len(data):
                 chunk = data[offset : offset + BLOB_CHUNK]
@@ -468,7 +472,7 @@ def swap_in_recovered(case_file: Path, recovered: Path) -> Path:
 
 
 def blob_path(case_file: Path, sha256: str) -> Path:
-    return case_file.parent / "attachments" / sha256
+    return blobs.blob_path(case_file, sha256)
 
 
 def file_sha256(path: Path) -> str:

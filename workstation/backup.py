@@ -1,0 +1,276 @@
+"""Backups of the case file: made while the program runs, verified in full before a restore.
+
+A backup is one uncompressed tar file (its contents are encrypted: compressing gains nothing):
+
+    manifest.json            what is inside: file id, schema version, rows per table, the
+                             journal's digest, the SHA-256 of every member
+    casefile.sqlite3         a consistent copy through SQLite's online backup API, encrypted
+                             under the case file's own key
+    casefile.keys.json       the key file: the key wrapped under the recovery key (and under the
+                             passphrase, in passphrase mode); never the key itself
+    attachments/<sha256>     the attachment files, as kept (encrypted)
+
+So a backup opens on this computer as the case file does (keyring or passphrase), and on another
+computer with the recovery key (`workstation restore FILE --recovery-key ...`).
+"""
+
+import hashlib
+import io
+import json
+import logging
+import os
+import shutil
+import tarfile
+import tempfile
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from .store import blobs, database, keys
+from .store.casefile import CaseFile
+from .store.errors import CaseFileError, NewerVersion
+from .store.lock import CaseFileLock
+from .store.migrations import LATEST_VERSION
+
+log = logging.getLogger(__name__)
+
+FORMAT = "enforcement-workstation-backup"
+DB_NAME = "casefile.sqlite3"
+KEYS_NAME = "casefile.keys.json"
+AUTO_FOLDER = "backups"
+AUTO_PREFIX = "before-sync-"
+SUFFIX = ".ewbackup"
+
+
+class BackupRefused(CaseFileError):
+    """A backup that is damaged, incomplete, or not openable here: nothing was replaced."""
+
+
+@dataclass(frozen=True)
+class Restored:
+    kept: Path  # where the replaced case file, key file and attachments were kept
+    migrate: bool  # the restored file is from an older program version: upgraded on open
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _stamp() -> str:
+    return datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
+
+
+def make_backup(cf: CaseFile, out: Path) -> Path:
+    """Write a backup of the open case file `cf` to `out` (replaced atomically if it exists).
+    Other connections may go on writing meanwhile: the copy is of one moment."""
+    out = Path(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    key = keys.key_for(cf.path)
+    with tempfile.TemporaryDirectory(prefix=".backup-", dir=out.parent) as tmp:
+        staging = Path(tmp)
+        db_copy = staging / DB_NAME
+        database.backup_to(cf.conn, db_copy, key)
+        fingerprint = database.verify_copy(db_copy, key)
+        members: dict[str, Path] = {
+            DB_NAME: db_copy,
+            KEYS_NAME: keys.sidecar_path(cf.path),
+        }
+        wanted = {r[0] for r in cf.conn.execute("SELECT DISTINCT sha256 FROM attachments")}
+        for sha in sorted(wanted):
+            path = blobs.blob_path(cf.path, sha)
+            if path.exists():
+                members[f"attachments/{sha}"] = path
+            else:
+                log.warning("backup of %s: attachment %s missing", cf.path, sha)
+        manifest = {
+            "format": FORMAT,
+            "version": 1,
+            "created": datetime.now(UTC).isoformat(timespec="seconds"),
+            "file_id": keys.read_sidecar(cf.path)["file_id"],
+            "fingerprint": fingerprint,
+            "members": {name: _sha256(path) for name, path in members.items()},
+        }
+        partial = staging / "backup.tar"
+        with tarfile.open(partial, "w", format=tarfile.PAX_FORMAT) as tar:
+            data = json.dumps(manifest, ensure_ascii=False, indent=2).encode()
+            info = tarfile.TarInfo("manifest.json")
+            info.size = len(data)
+            tar.addfile(info, io.BytesIO(data))
+            for name, path in members.items():
+                tar.add(path, arcname=name, recursive=False)
+        with partial.open("rb+") as f:
+            os.fsync(f.fileno())
+        os.replace(partial, out)
+    log.info("backup of %s to %s: %s", cf.path, out, fingerprint["rows"])
+    return out
+
+
+def auto_backup(cf: CaseFile, keep: int) -> Path:
+    """The backup made before each sync, in `backups/` beside the case file; keeps the newest
+    `keep` of them."""
+    folder = cf.path.parent / AUTO_FOLDER
+    out = make_backup(cf, folder / f"{AUTO_PREFIX}{_stamp()}{SUFFIX}")
+    kept = sorted(folder.glob(f"{AUTO_PREFIX}*{SUFFIX}"))
+    for old in kept[: max(0, len(kept) - keep)]:
+        old.unlink(missing_ok=True)
+    return out
+
+
+def _refused(path: Path, what: str, detail: str) -> BackupRefused:
+    return BackupRefused(
+        f"备份文件“{path.name}”{what}，未作任何替换。请换一份备份，或联系法院信息技术人员。",
+        f"{path}: {detail}",
+    )
+
+
+def _extract(backup: Path, staging: Path) -> dict[str, Any]:
+    """Unpack `backup` into `staging`, checking every member against the manifest."""
+    try:
+        with tarfile.open(backup, "r:") as tar:
+            names = tar.getnames()
+            for member in tar.getmembers():
+                name = member.name
+                ok_name = name in ("manifest.json", DB_NAME, KEYS_NAME) or (
+                    name.startswith("attachments/")
+                    and len(name) == len("attachments/") + 64
+                    and all(c in "0123456789abcdef" for c in name[len("attachments/") :])
+                )
+                if not ok_name or not member.isfile() or names.count(name) != 1:
+                    raise _refused(backup, "含有不应有的内容", f"member {name!r}")
+            tar.extractall(staging, filter="data")
+    except (tarfile.TarError, OSError, EOFError) as exc:
+        raise _refused(backup, "已损坏或不是工作站的备份", f"{exc}") from exc
+    try:
+        manifest = json.loads((staging / "manifest.json").read_text("utf-8"))
+        if manifest.get("format") != FORMAT:
+            raise ValueError(f"format {manifest.get('format')!r}")
+        members = manifest["members"]
+    except (OSError, ValueError, KeyError) as exc:
+        raise _refused(backup, "缺少或损坏了内容清单", f"manifest: {exc}") from exc
+    present = {n for n in names if n != "manifest.json"}
+    if set(members) != present or DB_NAME not in present or KEYS_NAME not in present:
+        raise _refused(backup, "不完整", f"members {sorted(present)} != {sorted(members)}")
+    for name, sha in members.items():
+        if _sha256(staging / name) != sha:
+            raise _refused(backup, "已损坏（内容校验不符）", f"{name}: sha256 mismatch")
+    return manifest
+
+
+def verify_backup(
+    backup: Path, staging: Path, *, recovery_key: str | None = None, passphrase: str | None = None
+) -> dict[str, Any]:
+    """Unpack `backup` into the empty folder `staging` and check it in full: every member's
+    hash, the key (from this computer, or the recovery key), SQLite's integrity check, the rows
+    and journal against the manifest, the version, every attachment decrypted and hashed."""
+    backup = Path(backup)
+    manifest = _extract(backup, staging)
+    db = staging / DB_NAME
+    if recovery_key:
+        key = keys.recover(db, recovery_key, new_passphrase=passphrase)
+    else:
+        key = keys.key_for(db, passphrase=passphrase)
+    expected = manifest["fingerprint"]
+    try:
+        got = database.verify_copy(db, key, expected)
+    except CaseFileError as exc:
+        raise _refused(backup, "的案件数据未通过检查", exc.detail) from exc
+    if got["user_version"] > LATEST_VERSION:
+        raise NewerVersion(
+            "这份备份由更新版本的工作站程序生成，本程序无法恢复它；请升级工作站程序。未作任何替换。",
+            f"{backup}: user_version {got['user_version']} > {LATEST_VERSION}",
+        )
+    for name in manifest["members"]:
+        if name.startswith("attachments/"):
+            sha = name.split("/", 1)[1]
+            try:
+                for _ in blobs.iter_plain(db, sha):
+                    pass
+            except blobs.BlobDamaged as exc:
+                raise _refused(backup, "中的附件已损坏", exc.detail) from exc
+    return manifest
+
+
+def restore(
+    backup: Path,
+    case_file: Path,
+    *,
+    recovery_key: str | None = None,
+    passphrase: str | None = None,
+) -> Restored:
+    """Replace the case file (with its key file and attachments) by the backup, after checking
+    the backup in full. The replaced ones are kept in `before-restore-<time>/` beside it.
+    The case file must not be open for writing (its lock is taken here)."""
+    backup, case_file = Path(backup), Path(case_file)
+    if not backup.is_file():
+        raise BackupRefused(f"找不到备份文件“{backup}”。", f"{backup}: no such file")
+    folder = case_file.parent
+    folder.mkdir(parents=True, exist_ok=True)
+    lock = CaseFileLock(case_file)
+    lock.acquire()
+    try:
+        staging = Path(tempfile.mkdtemp(prefix=".restore-", dir=folder))
+        try:
+            manifest = verify_backup(
+                backup, staging, recovery_key=recovery_key, passphrase=passphrase
+            )
+            kept = _swap_in(staging, case_file)
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
+    finally:
+        lock.release()
+    version = manifest["fingerprint"]["user_version"]
+    log.info("restored %s from %s; old files kept in %s", case_file, backup, kept)
+    return Restored(kept, version < LATEST_VERSION)
+
+
+def _swap_in(staging: Path, case_file: Path) -> Path:
+    """Keep the current files aside, then move the checked ones in; the case file itself last,
+    by os.replace, so at every moment it is the old file or the restored one."""
+    folder = case_file.parent
+    kept = folder / f"before-restore-{_stamp()}"
+    kept.mkdir()
+    sidecar = keys.sidecar_path(case_file)
+    attachments = blobs.blob_path(case_file, "x").parent
+    if case_file.exists():
+        try:  # fold a WAL left by a crash into the file, so the kept copy is whole
+            conn = database.connect(case_file, keys.key_for(case_file))
+            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            conn.close()
+        except (CaseFileError, database.Error) as exc:
+            log.warning("no checkpoint before restoring over %s: %s", case_file, exc)
+        for suffix in ("", "-wal", "-shm"):
+            source = Path(f"{case_file}{suffix}")
+            if source.exists():
+                shutil.copy2(source, kept / f"{case_file.name}{suffix}")
+    if sidecar.exists():
+        shutil.copy2(sidecar, kept / sidecar.name)
+    if attachments.exists():
+        os.replace(attachments, kept / attachments.name)
+    restored_attachments = staging / "attachments"
+    if restored_attachments.exists():
+        os.replace(restored_attachments, attachments)
+    restored_db = staging / DB_NAME
+    os.replace(staging / KEYS_NAME, sidecar)
+    for suffix in ("-wal", "-shm"):
+        Path(f"{case_file}{suffix}").unlink(missing_ok=True)
+    os.replace(restored_db, case_file)
+    database._fsync_dir(folder)
+    return kept
+
+
+def backup_before_sync(cf: CaseFile, warnings: list[str]) -> Path | None:
+    """The automatic backup at the start of every sync (the GUI's and `workstation sync`), keeping
+    the court's number of them. A backup that fails does not stop the sync: it is reported."""
+    from .domain.settings import default_settings
+
+    try:
+        return auto_backup(cf, default_settings().backups_kept_before_sync)
+    except (CaseFileError, OSError, database.Error) as exc:
+        log.error("backup before sync of %s failed: %s", cf.path, exc)
+        warnings.append("同步前的自动备份没有完成（例如磁盘空间不足），同步照常进行。")
+        return None
