@@ -29,7 +29,7 @@ from workstation import __version__
 from workstation.domain.errors import InvalidValue
 from workstation.sync import protocol
 
-from . import admin, auth, feed, receipts
+from . import admin, auth, feed, indicators, receipts
 from .auth import ADMIN, COURT_MANAGER, Actor, iso, now
 from .blobs import BlobStore, check_sha256
 from .db import Database
@@ -474,5 +474,23 @@ def create_app(db_url: str, blob_dir: Path, *, token_days: float = 30) -> FastAP
     def _claim(actor: Actor, receipt_id: str, case_id: str, funds_id: str) -> dict[str, Any]:
         with db.write(ordered=False) as conn:
             return receipts.claim(conn, actor, receipt_id, case_id, funds_id)
+
+    @app.get(protocol.API + "/indicators/ranking", tags=["indicators"])
+    def indicator_ranking(
+        actor: CurrentActor,
+        period: Annotated[
+            str, Query(description="2026-W47, 2026-11, 2026 or 2026-11-01..2026-11-30")
+        ],
+    ) -> dict[str, Any]:
+        """执行质效指标 (resources/indicators.toml) per officer of a court manager's court, or per
+        court of an intermediate manager's courts; officers are refused (403)."""
+        from workstation.indicators import ReportPeriod
+
+        try:
+            chosen = ReportPeriod.parse(period)
+        except InvalidValue as exc:
+            raise ApiError(422, exc.message) from None
+        with db.read() as conn:
+            return indicators.ranking(conn, actor, chosen)
 
     return app

@@ -473,13 +473,13 @@ def _case_sql(
     uses = " ".join(t for terms in sets for t in terms)
     # receipts to the period's end: the recovered amount, summed in the same pass
     joins = (
-        f" LEFT JOIN (SELECT case_id, SUM(amount) AS recovered FROM {tables.funds}"
+        f" LEFT JOIN (SELECT case_id, SUM(amount) AS recovered FROM {tables.funds} fr"
         " WHERE kind = 'receipt' AND deleted = 0 AND date <= :end GROUP BY case_id) rec"
         " ON rec.case_id = c.id"
     )
     if "has_ruling" in uses:
         joins += (
-            f" LEFT JOIN (SELECT DISTINCT case_id FROM {tables.documents}"
+            f" LEFT JOIN (SELECT DISTINCT case_id FROM {tables.documents} dr"
             " WHERE kind = 'ruling' AND deleted = 0) rul ON rul.case_id = c.id"
         )
     with_clause = ""
@@ -514,10 +514,10 @@ def _funds_candidates_sql(tables: Tables, scope_sql: str) -> str:
         SELECT c.id, {{kind}} AS kind{{group}}
         FROM {tables.cases} c
         WHERE c.deleted = 0 {scope_sql} AND c.id IN (
-            SELECT case_id FROM {tables.funds}
+            SELECT case_id FROM {tables.funds} fa
             WHERE deleted = 0 AND kind IN ('payout', 'escrow') AND date >= :start AND date <= :end
             UNION
-            SELECT case_id FROM {tables.funds}
+            SELECT case_id FROM {tables.funds} fb
             WHERE deleted = 0 AND date <= :end
             GROUP BY case_id
             HAVING SUM(CASE WHEN kind = 'receipt' THEN amount ELSE 0 END)
@@ -715,7 +715,7 @@ def _funds(
         part = ids[i : i + 500]
         marks = ", ".join(f":c{k}" for k in range(len(part)))
         query = (
-            f"SELECT {', '.join(FUNDS_COLUMNS)} FROM {tables.funds} "
+            f"SELECT {', '.join(FUNDS_COLUMNS)} FROM {tables.funds} fx "
             f"WHERE deleted = 0 AND case_id IN ({marks})"
         )
         for row in execute(query, {f"c{k}": v for k, v in enumerate(part)}):
