@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import io
 import json
+import random
 import re
 import sys
 from pathlib import Path
@@ -37,7 +38,7 @@ from workstation.documents import (
     document_to_json,
     render_combined_pdf,
 )
-from workstation.documents.layout import Glyphs, LayoutMemo, layout_document
+from workstation.documents.layout import Glyphs, LayoutMemo, layout_document, tokenize
 
 REFERENCE = Path(__file__).with_name("reference_layout.json")
 RULINGS = Path(__file__).with_name("reference_rulings.jsonl")  # 3 generated rulings (bench cases)
@@ -211,3 +212,33 @@ if __name__ == "__main__" and "--write" in sys.argv:
         json.dumps(compute(bundled_fonts()), ensure_ascii=False, indent=0) + "\n", "utf-8"
     )
     print(f"wrote {REFERENCE}")
+
+
+def straightforward_tokenize(text: str) -> list[str]:
+    """The character-by-character tokenizer the layout started with."""
+    tokens: list[str] = []
+    i = 0
+    while i < len(text):
+        c = text[i]
+        if text.startswith("——", i) or text.startswith("……", i):
+            tokens.append(text[i : i + 2])
+            i += 2
+        elif c.isascii() and not c.isspace():
+            j = i + 1
+            while j < len(text) and text[j].isascii() and not text[j].isspace():
+                j += 1
+            tokens.append(text[i:j])
+            i = j
+        else:
+            tokens.append(c)
+            i += 1
+    return tokens
+
+
+def test_tokens_are_those_of_the_straightforward_tokenizer() -> None:
+    rng = random.Random(6)
+    alphabet = "执行，。（）——……—…aZ09-./ \t\n\x0b\x1c\x1f\x7f\x00\u3000𰻝"
+    texts = [LONG, "", " ", "———", "……—…", "a——b", "\x1cA\x1dB"]
+    texts += ["".join(rng.choice(alphabet) for _ in range(rng.randrange(40))) for _ in range(2000)]
+    for text in texts:
+        assert tokenize(text) == straightforward_tokenize(text), repr(text)

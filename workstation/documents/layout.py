@@ -122,9 +122,9 @@ class Char:
     bold: bool = False
 
 
-# A doubled mark, a run of ASCII characters that are not whitespace (str.isspace), or any one
-# character; re.findall tries the alternatives in this order at each position.
-_TOKEN = re.compile("——|……|[\x00-\x08\x0e-\x1b\x21-\x7f]+|.", re.DOTALL)
+# What stays whole: a doubled mark or a run of ASCII characters that are not whitespace (in the
+# sense of str.isspace). Every other character is a token of its own.
+_WHOLE = re.compile("(——|……|[\x00-\x08\x0e-\x1b\x21-\x7f]+)")
 
 
 def tokenize(text: str) -> list[str]:
@@ -133,7 +133,16 @@ def tokenize(text: str) -> list[str]:
     Each CJK character is its own piece; a run of ASCII letters, digits and their punctuation
     stays whole; —— and …… stay whole; a space is its own piece.
     """
-    return _TOKEN.findall(text)
+    parts = _WHOLE.split(text)  # between, whole, between, whole, ..., between
+    if len(parts) == 1:
+        return list(text)
+    tokens: list[str] = []
+    for k, part in enumerate(parts):
+        if k % 2:
+            tokens.append(part)
+        else:
+            tokens.extend(part)
+    return tokens
 
 
 def _starts_badly(token: str) -> bool:
