@@ -407,7 +407,7 @@ def render_enforcement(out_dir: Path, today: date = DEMO_TODAY) -> list[Path]:
         wizard.header["recorder"].setText("李娜")
         wizard.header["start"].setText("09:30")
         wizard.go(interview.PAGES.index("notices"))
-        list(wizard.notices.values())[0].setChecked(True)
+        next(iter(wizard.notices.values())).setChecked(True)
         written.append(_grab(wizard, out_dir / "interview-notices.png"))
         wizard.go(interview.PAGES.index("review"))
         written.append(_grab(wizard, out_dir / "interview-review.png"))

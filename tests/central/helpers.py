@@ -123,6 +123,4 @@ def expected_summary(changes: list[dict[str, Any]]) -> dict[str, Any]:
             changed[key] = {}
         else:
             changed[key].update(dict.fromkeys(ch["fields"], ch["change_id"]))
-    return summary(
-        (t, i, digest_versions(origin[(t, i)], changed[(t, i)])) for t, i in origin
-    )
+    return summary((t, i, digest_versions(origin[(t, i)], changed[(t, i)])) for t, i in origin)
