@@ -27,8 +27,31 @@ def machine() -> str:
     )
 
 
+def use_bench_keyring() -> None:
+    """Case files are encrypted and their keys kept in the OS keyring. On a box without one
+    (headless Linux), a file-backed keyring in the bench folder stands in for it, for this
+    process and the programs it starts: a lookup, as with an OS keyring, no key derivation.
+    Bench data is generated and fictional; never do this with real case files."""
+    from workstation.secrets import keyring_available
+
+    if keyring_available():
+        return
+    import keyring
+
+    from tests.keyring_backend import FileKeyring
+
+    CACHE.mkdir(parents=True, exist_ok=True)
+    os.environ["WORKSTATION_TEST_KEYRING"] = str(CACHE / "bench-keyring.json")
+    os.environ["PYTHON_KEYRING_BACKEND"] = "tests.keyring_backend.FileKeyring"
+    os.environ["PYTHONPATH"] = os.pathsep.join(
+        filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])
+    )
+    keyring.set_keyring(FileKeyring())
+
+
 def demo_dir(cases: int, seed: int = 1) -> Path:
     """A data dir holding a demo case file of `cases` cases, generated once and reused."""
+    use_bench_keyring()
     path = CACHE / f"demo-{cases}-{seed}"
     if not (path / "casefile.sqlite3").exists():
         print(f"generating {cases} demo cases in {path} ...", flush=True)

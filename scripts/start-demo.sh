@@ -8,6 +8,11 @@ source scripts/lib.sh
 need_debs $QT_RUNTIME_DEBS $QT_DESKTOP_DEBS
 make_venv ""
 data_dir="${WORKSTATION_DATA_DIR:-$HOME/workstation-demo}"
+# The case file is encrypted; its key goes into the OS keyring. A headless box has none: for the
+# demo data only, a fixed passphrase stands in (never do this with real case files).
+if ! .venv/bin/python -c "import sys; from workstation.secrets import keyring_available; sys.exit(not keyring_available())"; then
+    export WORKSTATION_PASSPHRASE="${WORKSTATION_PASSPHRASE:-demo-passphrase}"
+fi
 if [ ! -e "$data_dir/casefile.sqlite3" ]; then
     .venv/bin/workstation demo --cases "${DEMO_CASES:-2000}" --data-dir "$data_dir"
 fi
