@@ -527,6 +527,28 @@ def cmd_ledger(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_verify(args: argparse.Namespace) -> int:
+    """Tamper evidence: journal chain, integrity check, state against a replay, document hashes.
+    Exit 0 when all pass, 1 when something is wrong (what and where), 2 for usage errors."""
+    from .verify import CHECK_LABELS, verify
+
+    with _open_readonly(args) as cf:
+        result = verify(cf.conn)
+    if args.json:
+        print(json.dumps(result.to_json(), ensure_ascii=False, indent=2))
+    elif result.ok:
+        print(
+            f"核验通过：变更日志 {result.entries} 条，校验链完整；数据库完整性检查通过；"
+            f"{result.records} 条记录与日志重放一致；{result.documents} 份定稿文书与校验值一致。"
+        )
+    else:
+        print(f"核验发现 {len(result.findings)} 处问题：")
+        for finding in result.findings:
+            print(f"【{CHECK_LABELS[finding.check]}】{finding.message}")
+        print("请保留这份数据文件（不要再修改），并联系法院信息技术人员。")
+    return 0 if result.ok else 1
+
+
 def cmd_gui(args: argparse.Namespace) -> int:
     if (
         sys.platform.startswith("linux")
@@ -633,6 +655,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--officer-name", default=None, help="只导出该承办人的案件")
     p.add_argument("-o", "--output", required=True, help="输出文件（.xlsx 或 .csv）")
     p.set_defaults(func=cmd_ledger)
+    p = sub.add_parser(
+        "verify", parents=[common], help="核验案件数据是否被改动（校验链、完整性、重放、文书）"
+    )
+    p.add_argument("--json", action="store_true", help="以 JSON 输出")
+    p.set_defaults(func=cmd_verify)
     p = sub.add_parser("show", parents=[common], help="显示一件案件")
     p.add_argument("case_number")
     p.add_argument("--json", action="store_true", help="以 JSON 输出")

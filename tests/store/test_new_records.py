@@ -1,6 +1,7 @@
 """A batch that only creates records is written table by table (store.journal): the case file must
 end exactly as if the changes had been applied one at a time."""
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -19,6 +20,7 @@ from workstation.store.journal import (
     utc_now,
 )
 from workstation.store.records import RECORD_TYPES, digest_versions, record_digest
+from workstation.verify import verify
 
 
 def _file(path: Path) -> CaseFile:
@@ -32,10 +34,13 @@ def _demo_changes(cases: int) -> list[Change]:
     return list(DemoGenerator(seed=7).changes(cases, "demo-laptop", "张伟"))
 
 
+@pytest.mark.parametrize("origin", ["demo", "local"])
 def test_new_records_in_one_batch_end_as_one_change_at_a_time(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, origin: str
 ) -> None:
-    changes = _demo_changes(120)
+    """Journal rows too, their hash chains (store/chain.py) included, for changes made here
+    (which also get a push chain) and for demo data."""
+    changes = [replace(ch, origin=origin) for ch in _demo_changes(120)]
     assert len({ch.record_type for ch in changes}) > 2  # cases, parties and their records
     batches = []
     bulk = journal._insert_new_records
@@ -50,9 +55,13 @@ def test_new_records_in_one_batch_end_as_one_change_at_a_time(
         assert sum(map(len, batches)) == len(changes)  # every batch went the bulk way
         for ch in changes:
             single.apply([ch], check_base=False)
-        assert fingerprint(batch) == fingerprint(single)
+        assert fingerprint(batch) == fingerprint(single)  # every journal column
         assert stored_summary(batch.conn) == stored_summary(single.conn)
         assert stored_summary(batch.conn)["count"] == len(changes)
+        chains = batch.conn.execute("SELECT chain, push_chain FROM journal").fetchall()
+        assert all(c for c, _p in chains) and len({c for c, _p in chains}) == len(changes)
+        assert all((p is not None) == (origin == "local") for _c, p in chains)
+        assert verify(batch.conn).ok
 
 
 def _case(number: int) -> Change:

@@ -2,7 +2,9 @@
 
 `apply_changes` writes, for each change, the state row and one journal row, inside the caller's
 transaction. Local edits, pulled server changes and a replay of the journal all go through it,
-which is what makes the journal a complete audit trail and a sync feed.
+which is what makes the journal a complete audit trail and a sync feed. Each journal row is
+hash-chained to the one before it (store/chain.py), the changes made here also in a push chain
+the central server checks.
 """
 
 import functools
@@ -14,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from . import chain
 from .errors import ChangeRefused
 from .records import (
     RECORD_TYPES,
@@ -209,16 +212,19 @@ def apply_changes(
         result.case_ids.add(case_id)
     if running is not None:
         store_summary(conn, running[0], running[1])
-    conn.executemany(_INSERT_JOURNAL, journal_rows)
+    _append_journal(conn, journal_rows)
     return result
 
 
 _INSERT_JOURNAL = """INSERT INTO journal (change_id, record_type, record_id, fields, base, officer,
-                                          device, at, origin, server_seq, skipped)
-                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"""
+                                          device, at, origin, server_seq, skipped, push_chain,
+                                          chain)
+                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"""
 
 
 def _journal_row(ch: Change, checked: dict[str, Any]) -> tuple:
+    """The journal row's columns up to `skipped`, then, for a change made here (which sync
+    pushes), its protocol.content_hash; `_append_journal` turns that into the chain values."""
     # Only the versions there were: a field absent from `base` had none (new record).
     base = {k: v for k, v in ch.base.items() if v is not None}
     return (
@@ -233,7 +239,40 @@ def _journal_row(ch: Change, checked: dict[str, Any]) -> tuple:
         ch.origin,
         ch.server_seq,
         json.dumps(sorted(ch.skipped)) if ch.skipped else _NO_SKIPPED,
+        chain.wire_content_hash(
+            ch.change_id, ch.record_type, ch.record_id, checked, base, ch.officer, ch.device, ch.at
+        )
+        if ch.origin == "local"
+        else None,
     )
+
+
+def chain_heads(conn: sqlite3.Connection) -> tuple[str, str]:
+    """(chain, push_chain) of the last journal row that has one; GENESIS where none has."""
+    last = conn.execute("SELECT chain FROM journal ORDER BY seq DESC LIMIT 1").fetchone()
+    last_push = conn.execute(
+        "SELECT push_chain FROM journal INDEXED BY journal_push_chain "
+        "WHERE push_chain IS NOT NULL ORDER BY seq DESC LIMIT 1"
+    ).fetchone()
+    return (last[0] if last else chain.GENESIS, last_push[0] if last_push else chain.GENESIS)
+
+
+def _append_journal(conn: sqlite3.Connection, rows: list[tuple]) -> None:
+    """Insert journal rows (from `_journal_row`) after the last one, each chained to the one
+    before (store/chain.py): one sha256 per row, two for a change made here."""
+    if not rows:
+        return
+    previous, previous_push = chain_heads(conn)
+    out = []
+    link, push_link, row_entry = chain.link, chain.push_link, chain.row_entry
+    for row in rows:
+        content_hash = row[11]
+        push = None
+        if content_hash is not None:
+            push = previous_push = push_link(previous_push, content_hash)
+        previous = link(previous, row_entry(*row[:11], push))
+        out.append((*row[:11], push, previous))
+    conn.executemany(_INSERT_JOURNAL, out)
 
 
 @functools.cache
@@ -342,7 +381,7 @@ def _insert_new_records(
         )
     if running is not None:
         store_summary(conn, running[0], running[1])
-    conn.executemany(_INSERT_JOURNAL, journal_rows)
+    _append_journal(conn, journal_rows)
     return result
 
 
@@ -410,3 +449,29 @@ def pending_changes(conn: sqlite3.Connection) -> list[Change]:
             )
         )
     )
+
+
+def push_links(conn: sqlite3.Connection) -> dict[str, tuple[str, str]]:
+    """For each change `pending_changes` returns: (the push chain value before it, its own), which
+    a push carries so the server can check the chain (store/chain.py)."""
+    first = conn.execute(
+        "SELECT min(seq) FROM journal INDEXED BY journal_unsynced WHERE server_seq IS NULL "
+        "AND origin = 'local' AND sync_status IS NULL"
+    ).fetchone()[0]
+    if first is None:
+        return {}
+    before = conn.execute(
+        "SELECT push_chain FROM journal INDEXED BY journal_push_chain "
+        "WHERE push_chain IS NOT NULL AND seq < ? ORDER BY seq DESC LIMIT 1",
+        (first,),
+    ).fetchone()
+    previous = before[0] if before else chain.GENESIS
+    links = {}
+    for change_id, push_chain in conn.execute(
+        "SELECT change_id, push_chain FROM journal INDEXED BY journal_push_chain "
+        "WHERE push_chain IS NOT NULL AND seq >= ? ORDER BY seq",
+        (first,),
+    ):
+        links[change_id] = (previous, push_chain)
+        previous = push_chain
+    return links

@@ -4,6 +4,8 @@ Each migration runs in its own transaction together with the version bump, so a 
 file at the previous version, never half-migrated. Never edit a released migration: add one.
 """
 
+import hashlib
+import json
 import sqlite3
 from collections.abc import Callable
 
@@ -184,12 +186,68 @@ def _m5_field_list_free_digests(conn: sqlite3.Connection) -> None:
     conn.execute("DELETE FROM meta WHERE key = 'summary'")
 
 
+def _m6_journal_chain(conn: sqlite3.Connection) -> None:
+    """The journal's hash chains (store/chain.py): `chain` over every row, `push_chain` over the
+    changes made here that are still to be pushed (those acknowledged or refused before it
+    existed are not pushed again, and the server starts a device's chain at GENESIS). The
+    formulas are written out here, as they were when the migration was made."""
+    conn.execute("ALTER TABLE journal ADD COLUMN push_chain TEXT")
+    conn.execute("ALTER TABLE journal ADD COLUMN chain TEXT NOT NULL DEFAULT ''")
+    conn.execute("CREATE INDEX journal_push_chain ON journal(seq) WHERE push_chain IS NOT NULL")
+    genesis = hashlib.sha256(b"zxgw journal chain v1").hexdigest()
+    encode_row = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+    encode_wire = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode
+    previous, previous_push = genesis, genesis
+    updates = []
+    rows = conn.execute(
+        """SELECT seq, change_id, record_type, record_id, fields, base, officer, device, at,
+                  origin, server_seq, skipped, sync_status FROM journal ORDER BY seq"""
+    )
+    for seq, cid, rtype, rid, fields, base, officer, device, at, origin, sseq, skipped, st in rows:
+        push = None
+        if origin == "local" and sseq is None and st is None:
+            wire = {
+                "at": at,
+                "base": json.loads(base),
+                "change_id": cid,
+                "device": device,
+                "fields": json.loads(fields),
+                "officer": officer,
+                "record_id": rid,
+                "record_type": rtype,
+            }
+            content_hash = hashlib.sha256(encode_wire(wire).encode()).hexdigest()
+            push = previous_push = hashlib.sha256(
+                (previous_push + content_hash).encode("ascii")
+            ).hexdigest()
+        entry = encode_row(
+            [
+                cid,
+                rtype,
+                rid,
+                fields,
+                base,
+                officer,
+                device,
+                at,
+                origin,
+                sseq if origin == "server" else None,
+                skipped,
+                push,
+            ]
+        )
+        previous = hashlib.sha256(previous.encode("ascii") + entry.encode()).hexdigest()
+        updates.append((push, previous, seq))
+    conn.executemany("UPDATE journal SET push_chain = ?, chain = ? WHERE seq = ?", updates)
+
+
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _m1_case_file,
     _m2_sync,
     _m3_enforcement_record,
     _m4_documents,
     _m5_field_list_free_digests,
+    _m6_journal_chain,
 ]
 
 LATEST_VERSION = len(MIGRATIONS)
