@@ -70,6 +70,9 @@ _PUSH_SCHEMA = {
                     "officer": {"type": "string"},
                     "device": {"type": "string"},
                     "at": {"type": "string"},
+                    # optional: the workstation's push chain values (store/chain.py)
+                    "chain_prev": {"type": "string", "pattern": "^[0-9a-f]{64}$"},
+                    "chain": {"type": "string", "pattern": "^[0-9a-f]{64}$"},
                 },
             },
         }

@@ -12,10 +12,23 @@ mirror workstation/store/journal.py:apply_changes:
 - a field whose base differs from its current version and whose value changes is still applied
   (the server's order decides: the last accepted wins), and a conflict record keeps the value it
   replaced, journaled right after the change, for a person to resolve.
+
+A pushed change that carries its push chain values (workstation/store/chain.py, protocol.py) is
+checked before anything else, once it is known not to be a duplicate: its "chain" must be the
+link from its "chain_prev" over its content hash (else it was altered after it was recorded),
+and its "chain_prev" must be GENESIS or a value the server has received from the same device
+(else a change is missing before it). Such a change is refused with a Chinese reason and logged.
+Every chain value received is kept (push_chain_links), accepted or refused, so that
+- a batch retried after a lost reply is answered as before (duplicates, and the same refusals);
+- a device whose change was refused goes on from it (the refusal is the evidence; its later
+  changes are not locked out);
+- a restored backup or a recovered case file (which starts a new chain at GENESIS) continues
+  from a value the server has seen: not tampering, not refused.
 """
 
 import hashlib
 import json
+import logging
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -36,6 +49,7 @@ from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.sql.elements import ColumnElement
 
 from workstation.ids import uuid7
+from workstation.store.chain import GENESIS, push_link
 from workstation.store.journal import Change
 from workstation.store.records import (
     ATTACHMENT,
@@ -50,6 +64,7 @@ from workstation.sync.protocol import (
     REJECTED,
     ProtocolError,
     PushResult,
+    chain_link,
     change_from_wire,
     change_to_wire,
     record_digest,
@@ -57,8 +72,9 @@ from workstation.sync.protocol import (
 
 from .auth import OFFICER, ROLES, Actor, iso, now
 from .blobs import SHA256
-from .tables import case_scope, journal, officer_digests, records
+from .tables import case_scope, journal, officer_digests, push_chain_links, records
 
+log = logging.getLogger(__name__)
 SERVER_OFFICER = "中心服务器"
 SERVER_DEVICE = "central"
 _CHUNK = 500  # ids per IN (...) query
@@ -237,6 +253,8 @@ class _Ingest:
         self.journal_rows: list[dict[str, Any]] = []
         self.next_seq = 0
         self.conflicts = 0
+        self.links: set[tuple[str, str]] = set()  # (device, chain value) received
+        self.new_links: list[dict[str, Any]] = []
 
     # -- reading what the batch needs ----------------------------------------------------------
     def preload(self, changes: list[Change]) -> None:
@@ -288,6 +306,19 @@ class _Ingest:
         self._load_cases(list(case_ids))
         self.next_seq = (conn.execute(select(func.max(journal.c.server_seq))).scalar() or 0) + 1
 
+    def load_links(self, pairs: Iterable[tuple[str, str]]) -> None:
+        """Which of these (device, chain value) pairs the server has received."""
+        wanted = set(pairs)
+        values = sorted({value for _device, value in wanted})
+        for part in _chunks(values):
+            for device, value in self.conn.execute(
+                select(push_chain_links.c.device, push_chain_links.c.chain).where(
+                    among(self.conn, push_chain_links.c.chain, part)
+                )
+            ):
+                if (device, value) in wanted:
+                    self.links.add((device, value))
+
     def _load_cases(self, case_ids: list[str]) -> None:
         for cid in case_ids:
             self.cases.setdefault(cid, None)
@@ -322,7 +353,9 @@ class _Ingest:
             raise Refused(f"案件{case.case_number}不是您承办的案件，修改未被接受。")
         return case
 
-    def decide(self, ch: Change, body: str, chash: str) -> PushResult:
+    def decide(
+        self, ch: Change, body: str, chash: str, link: tuple[str, str] | None = None
+    ) -> PushResult:
         known = self.known.get(ch.change_id)
         if known is not None:
             if known.content_hash == chash:
@@ -330,6 +363,8 @@ class _Ingest:
             return PushResult(
                 ch.change_id, REJECTED, None, "同一编号的变更内容不同，未被接受。请联系技术人员。"
             )
+        if link is not None and (broken := self.check_link(ch, chash, *link)):
+            return PushResult(ch.change_id, REJECTED, None, broken)
         try:
             rec, conflicts = self.apply(ch)
         except Refused as exc:
@@ -338,6 +373,40 @@ class _Ingest:
         for fname, old_value, old_version in conflicts:
             self.record_conflict(ch, rec, fname, old_value, old_version)
         return PushResult(ch.change_id, ACCEPTED, seq)
+
+    def check_link(self, ch: Change, chash: str, previous: str, value: str) -> str:
+        """Why the change's push chain values are refused ("" if they are not); either way the
+        value is kept as received from the device."""
+        reason = ""
+        if value != push_link(previous, chash):
+            reason = CHAIN_ALTERED
+        elif previous != GENESIS and (ch.device, previous) not in self.links:
+            reason = CHAIN_GAP
+        if (ch.device, value) not in self.links:
+            self.links.add((ch.device, value))
+            self.new_links.append(
+                {
+                    "device": ch.device,
+                    "chain": value,
+                    "change_id": ch.change_id,
+                    "account_id": self.actor.account_id,
+                    "received_at": self.at,
+                }
+            )
+        if reason:
+            log.warning(
+                "push chain refused (%s): device %r, change %s, record %s %s, account %s, "
+                "chain_prev %s, chain %s",
+                "altered" if reason == CHAIN_ALTERED else "gap",
+                ch.device,
+                ch.change_id,
+                ch.record_type,
+                ch.record_id,
+                self.actor.account_id,
+                previous,
+                value,
+            )
+        return reason
 
     def apply(self, ch: Change) -> tuple[_Record, list[tuple[str, Any, str]]]:
         """Check one change and apply it to the records in memory. Nothing changes if it is
@@ -550,6 +619,8 @@ class _Ingest:
             )
         if self.journal_rows:
             insert_rows(conn, journal, self.journal_rows)
+        if self.new_links:
+            insert_rows(conn, push_chain_links, self.new_links)
         touched = sorted(
             {
                 rec.case_id
@@ -580,6 +651,14 @@ def clean(value: Any) -> bool:
 
 
 UNSTORABLE = "变更记录含有无法保存的字符（如空字符），未被接受。"
+CHAIN_ALTERED = (
+    "这条修改的内容与工作站记录它时的校验值不符（可能在记录后被改动），未被接受。"
+    "请在工作站运行“workstation verify”检查，并联系法院信息技术人员。"
+)
+CHAIN_GAP = (
+    "这条修改之前应有本机的其他修改，服务器没有收到（校验链不连续，可能有记录被删除），未被接受。"
+    "请在工作站运行“workstation verify”检查，并联系法院信息技术人员。"
+)
 
 
 def parse(wire: Any) -> tuple[Change, str, str] | PushResult:
@@ -612,12 +691,27 @@ def ingest(
     """Decide and store a batch of wire changes as `actor`, inside the caller's write
     transaction (which must hold the write lock). `before_write` may inspect the decisions and
     raise to write nothing (all-or-nothing callers)."""
-    items = parsed if parsed is not None else [parse(w) for w in wires]
+    wires = list(wires)
+    items = list(parsed) if parsed is not None else [parse(w) for w in wires]
+    links: list[tuple[str, str] | None] = []
+    for i, (wire, it) in enumerate(zip(wires, items, strict=True)):
+        try:
+            links.append(chain_link(wire))
+        except ProtocolError as exc:
+            links.append(None)
+            if not isinstance(it, PushResult):
+                items[i] = PushResult(it[0].change_id, REJECTED, None, exc.reason)
     work = _Ingest(conn, actor)
     work.preload([it[0] for it in items if not isinstance(it, PushResult)])
+    work.load_links(
+        (it[0].device, value)
+        for it, link in zip(items, links, strict=True)
+        if link is not None and not isinstance(it, PushResult)
+        for value in link
+    )
     batch = Batch()
-    for it in items:
-        batch.results.append(it if isinstance(it, PushResult) else work.decide(*it))
+    for it, link in zip(items, links, strict=True):
+        batch.results.append(it if isinstance(it, PushResult) else work.decide(*it, link))
     batch.conflicts = work.conflicts
     if before_write is not None:
         before_write(batch)

@@ -258,12 +258,30 @@ def _m5_field_list_free_digests(conn: Connection) -> None:
         )
 
 
+def _m6_push_chain_links(conn: Connection) -> None:
+    """The push chain values each device has sent (workstation/store/chain.py), so that a
+    pushed change can be checked to follow one of them. Devices start from the chain's first
+    value: nothing to compute for what was received before."""
+    md = MetaData()
+    Table(
+        "push_chain_links",
+        md,
+        Column("device", String(200), primary_key=True),
+        Column("chain", String(64), primary_key=True),
+        Column("change_id", String(200), nullable=False),
+        Column("account_id", Integer),
+        Column("received_at", String(24), nullable=False),
+    )
+    md.create_all(conn)
+
+
 MIGRATIONS: list[Callable[[Connection], None]] = [
     _m1_initial,
     _m2_case_digests,
     _m3_officer_digests,
     _m4_unmatched_receipts,
     _m5_field_list_free_digests,
+    _m6_push_chain_links,
 ]
 
 LATEST_VERSION = len(MIGRATIONS)

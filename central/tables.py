@@ -103,6 +103,18 @@ journal = Table(
     Column("received_at", String(24), nullable=False),
 )
 
+# The push chain values (workstation/store/chain.py) received from each device, accepted or
+# refused: a pushed change's chain_prev must be one of them, or GENESIS (central/ingest.py).
+push_chain_links = Table(
+    "push_chain_links",
+    metadata,
+    Column("device", String(200), primary_key=True),
+    Column("chain", String(64), primary_key=True),
+    Column("change_id", String(200), nullable=False),
+    Column("account_id", Integer),
+    Column("received_at", String(24), nullable=False),
+)
+
 records = Table(
     "records",
     metadata,

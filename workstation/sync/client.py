@@ -25,7 +25,7 @@ from ..backup import backup_before_sync
 from ..store import blobs, search
 from ..store.casefile import CaseFile
 from ..store.database import create_case_file
-from ..store.journal import pending_changes, store_summary, stored_summary
+from ..store.journal import pending_changes, push_links, store_summary, stored_summary
 from ..store.records import RECORD_TYPES, digest_versions
 from . import protocol
 from .apply import apply_pulled
@@ -337,11 +337,12 @@ class SyncClient:
 
     def push(self, report: SyncReport) -> None:
         pending = pending_changes(self.cf.conn)
+        links = push_links(self.cf.conn)  # the server checks them: store/chain.py
         total = len(pending)
         for start in range(0, total, protocol.PUSH_BATCH):
             self.progress("上传变更", start, total)
             batch = pending[start : start + protocol.PUSH_BATCH]
-            body = {"changes": [protocol.change_to_wire(c) for c in batch]}
+            body = {"changes": [protocol.push_wire(c, links.get(c.change_id)) for c in batch]}
             results = self._ok(self.call("POST", "/push", json_body=body), "push")["results"]
             by_id = {r["change_id"]: r for r in results}
             with self.cf.transaction() as conn:

@@ -25,6 +25,15 @@ accepted once ("duplicate" the second time, same server_seq); different content 
 id is "rejected". Push statuses: "accepted", "duplicate", "rejected". A change whose base
 versions differ from the server's is still accepted (the server's order decides the state) and
 the server records a conflict record, which syncs like any record, for a person to resolve.
+
+A pushed change may also carry "chain_prev" and "chain": the workstation's push chain value
+before and after it (store/chain.py: sha256 of the value before and the content hash), fixed
+when the change was recorded. They are not part of the content hash: the idempotency of a change
+is its content, and a retried push carries the same values anyway. The server refuses a change
+whose "chain" does not follow from "chain_prev" and its content (altered after it was recorded),
+or whose "chain_prev" is neither GENESIS nor a value it has already received from that device (a
+change missing in between); see central/ingest.py. A change without them (an older workstation)
+is not checked.
 """
 
 import hashlib
@@ -33,6 +42,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from ..store import chain
 from ..store.errors import ChangeRefused
 from ..store.journal import Change
 from ..store.records import check_value, record_digest, record_type
@@ -74,6 +84,25 @@ def change_to_wire(ch: Change) -> dict[str, Any]:
         "device": ch.device,
         "at": ch.at,
     }
+
+
+def push_wire(ch: Change, link: tuple[str, str] | None) -> dict[str, Any]:
+    """A change as pushed: its wire form and, when it has them, its push chain values."""
+    wire = change_to_wire(ch)
+    if link is not None:
+        wire["chain_prev"], wire["chain"] = link
+    return wire
+
+
+def chain_link(data: Any) -> tuple[str, str] | None:
+    """(chain_prev, chain) of a pushed change, None if it carries neither; ProtocolError if
+    they are malformed."""
+    if not isinstance(data, dict) or ("chain" not in data and "chain_prev" not in data):
+        return None
+    prev, value = data.get("chain_prev"), data.get("chain")
+    if not chain.is_chain_value(prev) or not chain.is_chain_value(value):
+        raise ProtocolError("变更记录的校验链格式错误。", "chain and chain_prev: 64 hex digits")
+    return prev, value
 
 
 def change_from_wire(data: Any, *, origin: str = "server") -> Change:
