@@ -13,6 +13,10 @@ In keyring mode the key itself lives in the OS keyring (service "EnforcementWork
 "casefile:<file id>"). Where the OS has no keyring (headless Linux), the officer chooses a
 passphrase instead; WORKSTATION_PASSPHRASE supplies it for unattended use, as restic and borg do.
 An unwrapped key is kept in this process's memory only, so scrypt runs once per file per process.
+
+Start-up: keyring and cryptography are imported only when a key must be looked up or unwrapped
+(keyring mode needs no AES; passphrase mode needs no keyring), and the key check is HKDF written
+over hashlib, so opening a file in keyring mode costs one keyring lookup and nothing else.
 """
 
 import base64
@@ -27,14 +31,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
-
-import keyring
-import keyring.errors
-from cryptography.exceptions import InvalidTag
-from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from cryptography.hazmat.primitives.kdf.hkdf import HKDF
-from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
 
 from ..ids import uuid7
 from ..secrets import SERVICE, keyring_available
@@ -105,7 +101,10 @@ def _unb64(text: str) -> bytes:
 
 
 def _hkdf(secret: bytes, info: bytes, salt: bytes | None = None) -> bytes:
-    return HKDF(algorithm=hashes.SHA256(), length=32, salt=salt, info=info).derive(secret)
+    # RFC 5869 HKDF-SHA256 for one 32-byte block: the same bytes as cryptography's HKDF
+    # (tests compare), without importing it at start-up.
+    prk = hmac.digest(salt or bytes(32), secret, "sha256")
+    return hmac.digest(prk, info + b"\x01", "sha256")
 
 
 def derive(key: bytes, purpose: str) -> bytes:
@@ -119,12 +118,17 @@ def key_check(key: bytes) -> str:
 
 
 def _wrap(kek: bytes, key: bytes, file_id: str, purpose: str) -> dict[str, str]:
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
     nonce = os.urandom(12)
     data = AESGCM(kek).encrypt(nonce, key, f"{file_id}|{purpose}".encode())
     return {"alg": "AES-256-GCM", "nonce": _b64(nonce), "data": _b64(data)}
 
 
 def _unwrap(kek: bytes, wrapped: dict[str, Any], file_id: str, purpose: str) -> bytes | None:
+    from cryptography.exceptions import InvalidTag
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
     try:
         return AESGCM(kek).decrypt(
             _unb64(wrapped["nonce"]), _unb64(wrapped["data"]), f"{file_id}|{purpose}".encode()
@@ -134,6 +138,8 @@ def _unwrap(kek: bytes, wrapped: dict[str, Any], file_id: str, purpose: str) -> 
 
 
 def _scrypt(passphrase: str, salt: bytes, n: int, r: int, p: int) -> bytes:
+    from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
+
     return Scrypt(salt=salt, length=32, n=n, r=r, p=p).derive(passphrase.encode("utf-8"))
 
 
@@ -268,6 +274,9 @@ def _check_passphrase(passphrase: str) -> None:
 
 
 def _store_in_keyring(file_id: str, key: bytes) -> None:
+    import keyring
+    import keyring.errors
+
     try:
         keyring.set_password(SERVICE, _keyring_user(file_id), key.hex())
     except keyring.errors.KeyringError as exc:
@@ -381,6 +390,9 @@ def _key_from_keyring(case_file: Path, file_id: str) -> bytes:
     )
     if not keyring_available():
         raise missing
+    import keyring
+    import keyring.errors
+
     try:
         stored = keyring.get_password(SERVICE, _keyring_user(file_id))
     except keyring.errors.KeyringError as exc:
