@@ -110,6 +110,11 @@ def count_cases(
     """How many cases match; with `cap`, counting stops at cap + 1 ("more than cap")."""
     limit = f" LIMIT {int(cap) + 1}" if cap is not None else ""
     text_only = not (flt.status or flt.officer or flt.open_over_one_year)
+    if text_only and not flt.text.strip():
+        # The whole list (start-up): case_index has one narrow row per case not deleted, so
+        # SQLite counts over its covering index, tens of pages instead of thousands of case rows
+        # (on an encrypted file each page read is decrypted: 24 ms -> 2 ms at the cap).
+        return conn.execute(f"SELECT count(*) FROM (SELECT 1 FROM case_index{limit})").fetchone()[0]
     if text_only and flt.text.strip() and (match := search.match_clause(flt.text)):
         # The index holds exactly the cases that are not deleted: count there, no join.
         sql, params = match
