@@ -14,6 +14,7 @@ So a backup opens on this computer as the case file does (keyring or passphrase)
 computer with the recovery key (`workstation restore FILE --recovery-key ...`).
 """
 
+import errno
 import hashlib
 import io
 import json
@@ -22,9 +23,11 @@ import os
 import shutil
 import tarfile
 import tempfile
+import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from sqlite3 import SQLITE_FULL
 from typing import Any
 
 from .store import blobs, database, keys
@@ -65,49 +68,114 @@ def _stamp() -> str:
     return datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
 
 
+STAGING_PREFIX = ".backup-"  # .backup-<hex>/ with .backup-<hex>.lock beside it, held meanwhile
+
+
+class BackupFailed(CaseFileError):
+    """A backup could not be made (disk full, folder not writable): no backup file was left."""
+
+
 def make_backup(cf: CaseFile, out: Path) -> Path:
     """Write a backup of the open case file `cf` to `out` (replaced atomically if it exists).
-    Other connections may go on writing meanwhile: the copy is of one moment."""
+    Other connections may go on writing meanwhile: the copy is of one moment.
+
+    Built in a staging folder beside `out` and renamed into place whole, so a backup that fails
+    or is killed midway never leaves a file at `out` (an older backup there stays as it was).
+    Raises BackupFailed, in Chinese, when it cannot be written (a full disk)."""
     out = Path(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    key = keys.key_for(cf.path)
-    with tempfile.TemporaryDirectory(prefix=".backup-", dir=out.parent) as tmp:
-        staging = Path(tmp)
-        db_copy = staging / DB_NAME
-        database.backup_to(cf.conn, db_copy, key)
-        fingerprint = database.verify_copy(db_copy, key)
-        members: dict[str, Path] = {
-            DB_NAME: db_copy,
-            KEYS_NAME: keys.sidecar_path(cf.path),
-        }
-        wanted = {r[0] for r in cf.conn.execute("SELECT DISTINCT sha256 FROM attachments")}
-        for sha in sorted(wanted):
-            path = blobs.blob_path(cf.path, sha)
-            if path.exists():
-                members[f"attachments/{sha}"] = path
-            else:
-                log.warning("backup of %s: attachment %s missing", cf.path, sha)
-        manifest = {
-            "format": FORMAT,
-            "version": 1,
-            "created": datetime.now(UTC).isoformat(timespec="seconds"),
-            "file_id": keys.read_sidecar(cf.path)["file_id"],
-            "fingerprint": fingerprint,
-            "members": {name: _sha256(path) for name, path in members.items()},
-        }
-        partial = staging / "backup.tar"
-        with tarfile.open(partial, "w", format=tarfile.PAX_FORMAT) as tar:
-            data = json.dumps(manifest, ensure_ascii=False, indent=2).encode()
-            info = tarfile.TarInfo("manifest.json")
-            info.size = len(data)
-            tar.addfile(info, io.BytesIO(data))
-            for name, path in members.items():
-                tar.add(path, arcname=name, recursive=False)
-        with partial.open("rb+") as f:
-            os.fsync(f.fileno())
-        os.replace(partial, out)
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        _remove_abandoned_staging(out.parent)
+        staging = out.parent / f"{STAGING_PREFIX}{uuid.uuid4().hex[:16]}"
+        lock = CaseFileLock(staging)  # taken before the folder exists, released after it is gone
+        lock.acquire()
+        try:
+            staging.mkdir()
+            try:
+                fingerprint = _write_backup(cf, out, staging)
+            finally:
+                shutil.rmtree(staging, ignore_errors=True)
+        finally:
+            lock.release()
+            lock.path.unlink(missing_ok=True)
+    except (OSError, database.Error) as exc:
+        raise _backup_failed(out, exc) from exc
     log.info("backup of %s to %s: %s", cf.path, out, fingerprint["rows"])
     return out
+
+
+def _backup_failed(out: Path, exc: BaseException) -> BackupFailed:
+    full = getattr(exc, "errno", None) == errno.ENOSPC or (
+        getattr(exc, "sqlite_errorcode", None) == SQLITE_FULL
+    )
+    if full:
+        message = (
+            "磁盘空间不足，备份没有完成，也没有留下不完整的备份文件。"
+            f"请清理“{out.parent}”所在的磁盘后重试。"
+        )
+    else:
+        message = f"无法写入备份文件“{out}”，备份没有完成。请检查该位置是否可写（如 U 盘已拔出）。"
+    return BackupFailed(message, f"backup to {out}: {exc!r}")
+
+
+def _remove_abandoned_staging(folder: Path) -> None:
+    """Remove what backups killed midway left in `folder`: staging folders whose lock nobody
+    holds (the OS released it when the process died). The copies there are encrypted; they only
+    take space."""
+    for lock_file in folder.glob(STAGING_PREFIX + "*.lock"):
+        lock = CaseFileLock(lock_file.with_suffix(""))
+        try:
+            lock.acquire()  # AlreadyOpen: a backup is being made there now
+        except (CaseFileError, OSError):
+            continue
+        try:
+            shutil.rmtree(lock_file.with_suffix(""), ignore_errors=True)
+        finally:
+            lock.release()
+        lock_file.unlink(missing_ok=True)
+        log.info("removed %s, left by a backup that did not finish", lock_file.with_suffix(""))
+    for staging in folder.glob(STAGING_PREFIX + "*"):
+        # a folder is made after its lock file and removed before it: one without is abandoned
+        if staging.is_dir() and not staging.with_name(staging.name + ".lock").exists():
+            shutil.rmtree(staging, ignore_errors=True)
+
+
+def _write_backup(cf: CaseFile, out: Path, staging: Path) -> dict[str, Any]:
+    key = keys.key_for(cf.path)
+    db_copy = staging / DB_NAME
+    database.backup_to(cf.conn, db_copy, key)
+    fingerprint = database.verify_copy(db_copy, key)
+    members: dict[str, Path] = {
+        DB_NAME: db_copy,
+        KEYS_NAME: keys.sidecar_path(cf.path),
+    }
+    wanted = {r[0] for r in cf.conn.execute("SELECT DISTINCT sha256 FROM attachments")}
+    for sha in sorted(wanted):
+        path = blobs.blob_path(cf.path, sha)
+        if path.exists():
+            members[f"attachments/{sha}"] = path
+        else:
+            log.warning("backup of %s: attachment %s missing", cf.path, sha)
+    manifest = {
+        "format": FORMAT,
+        "version": 1,
+        "created": datetime.now(UTC).isoformat(timespec="seconds"),
+        "file_id": keys.read_sidecar(cf.path)["file_id"],
+        "fingerprint": fingerprint,
+        "members": {name: _sha256(path) for name, path in members.items()},
+    }
+    partial = staging / "backup.tar"
+    with tarfile.open(partial, "w", format=tarfile.PAX_FORMAT) as tar:
+        data = json.dumps(manifest, ensure_ascii=False, indent=2).encode()
+        info = tarfile.TarInfo("manifest.json")
+        info.size = len(data)
+        tar.addfile(info, io.BytesIO(data))
+        for name, path in members.items():
+            tar.add(path, arcname=name, recursive=False)
+    with partial.open("rb+") as f:
+        os.fsync(f.fileno())
+    os.replace(partial, out)
+    return fingerprint
 
 
 def auto_backup(cf: CaseFile, keep: int) -> Path:

@@ -61,11 +61,14 @@ class CaseFileLock:
                 "请切换到已打开的窗口，或先关闭它再重试。",
                 f"lock {self.path} held by {holder}",
             )
-        os.ftruncate(fd, 0)
-        os.lseek(fd, 0, os.SEEK_SET)
-        os.write(fd, f"进程 {os.getpid()}，计算机 {_hostname()}".encode())
-        os.fsync(fd)
         self._fd = fd
+        try:  # who holds it, for the message above; a full disk must not leave it held unseen
+            os.ftruncate(fd, 0)
+            os.lseek(fd, 0, os.SEEK_SET)
+            os.write(fd, f"进程 {os.getpid()}，计算机 {_hostname()}".encode())
+            os.fsync(fd)
+        except OSError:
+            pass
 
     def release(self) -> None:
         if self._fd is not None:
