@@ -109,6 +109,7 @@ class CourtSettings:
     aftercare_duration: Period = FIVE_YEARS
     dishonest_removal_inquiries: int = 2
     backups_kept_before_sync: int = 5
+    idle_lock_minutes: int = 10
 
     def legal_period_end(
         self, start: date, period: Period, calendar: HolidayCalendar | None = None
@@ -285,6 +286,12 @@ SETTING_SOURCES: dict[str, SettingInfo] = {
             "backups",
             "kept_before_sync",
             "同步前自动备份保留的份数",
+            "本院管理要求 [U]",
+        ),
+        SettingInfo(
+            "security",
+            "idle_lock_minutes",
+            "无操作多少分钟后锁定窗口",
             "本院管理要求 [U]",
         ),
     )
@@ -481,6 +488,7 @@ _READERS: dict[tuple[str, str], tuple[str, Parse]] = {
     ("aftercare", "inquiry_duration"): ("aftercare_duration", _period),
     ("aftercare", "dishonest_removal_inquiries"): ("dishonest_removal_inquiries", _count(1, 20)),
     ("backups", "kept_before_sync"): ("backups_kept_before_sync", _count(1, 100)),
+    ("security", "idle_lock_minutes"): ("idle_lock_minutes", _count(1, 240)),
 }
 
 

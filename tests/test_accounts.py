@@ -1,0 +1,124 @@
+"""Officer accounts: made, checked, wrong passwords limited across restarts."""
+
+import json
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from workstation import accounts
+from workstation.accounts import AccountError, Accounts, SignInRefused, wait_after, wait_text
+
+PASSWORD = "correct-horse"
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Accounts:
+    return Accounts(tmp_path)
+
+
+def test_first_account_keeps_the_data_dirs_own_case_file(store, tmp_path):
+    first = store.create("zhangwei", "张伟", PASSWORD)
+    second = store.create("lina", "李娜", PASSWORD)
+    assert first.case_file == tmp_path / "casefile.sqlite3"
+    assert second.case_file == tmp_path / "officers" / "lina" / "casefile.sqlite3"
+    assert [a.display_name for a in store.list()] == ["张伟", "李娜"]
+
+
+def test_the_file_holds_no_password(store):
+    store.create("zhangwei", "张伟", PASSWORD)
+    text = store.path.read_text(encoding="utf-8")
+    assert PASSWORD not in text
+    entry = json.loads(text)["accounts"]["zhangwei"]["password"]
+    assert entry["kdf"] == "scrypt" and entry["n"] == accounts.SCRYPT["n"]
+
+
+def test_right_password_signs_in_and_wrong_is_refused(store):
+    store.create("zhangwei", "张伟", PASSWORD)
+    assert store.verify("zhangwei", PASSWORD).display_name == "张伟"
+    assert store.verify(" ZhangWei ", PASSWORD).username == "zhangwei"
+    with pytest.raises(SignInRefused, match="用户名或密码不对"):
+        store.verify("zhangwei", PASSWORD + "x")
+    with pytest.raises(SignInRefused, match="用户名或密码不对"):
+        store.verify("nobody", PASSWORD)
+
+
+@pytest.mark.parametrize("username", ["a", "张伟", "has space", "-dash", "x" * 40])
+def test_bad_user_names_are_refused_with_a_reason(store, username):
+    with pytest.raises(AccountError, match="用户名应为"):
+        store.create(username, "", PASSWORD)
+
+
+def test_short_password_and_duplicate_name_are_refused(store):
+    with pytest.raises(AccountError, match="至少 8 个字符"):
+        store.create("zhangwei", "张伟", "short")
+    store.create("zhangwei", "张伟", PASSWORD)
+    with pytest.raises(AccountError, match="已经有了"):
+        store.create("zhangwei", "张伟", PASSWORD)
+
+
+def test_waits_grow_after_five_failures():
+    assert [wait_after(n).total_seconds() for n in range(1, 9)] == [0, 0, 0, 0, 30, 60, 120, 240]
+    assert wait_after(40) == accounts.LONGEST_WAIT
+    assert wait_text(30) == "30 秒" and wait_text(120) == "2 分钟" and wait_text(90) == "1 分 30 秒"
+
+
+def test_five_wrong_passwords_make_the_officer_wait_even_after_a_restart(store, tmp_path):
+    store.create("zhangwei", "张伟", PASSWORD)
+    now = datetime(2026, 11, 26, 9, 0, tzinfo=UTC)
+    for _ in range(4):
+        with pytest.raises(SignInRefused) as refused:
+            store.verify("zhangwei", "wrong-password", now)
+        assert refused.value.wait_seconds == 0
+    with pytest.raises(SignInRefused, match="请等 30 秒后再试") as refused:
+        store.verify("zhangwei", "wrong-password", now)
+    assert refused.value.wait_seconds == 30
+    restarted = Accounts(tmp_path)  # a new program: the wait is in the file
+    assert restarted.refused_for("zhangwei", now + timedelta(seconds=10)) == 20
+    # while the wait runs even the right password is refused, and not counted
+    with pytest.raises(SignInRefused, match="请等 20 秒后再试"):
+        restarted.verify("zhangwei", PASSWORD, now + timedelta(seconds=10))
+    later = now + timedelta(seconds=31)
+    with pytest.raises(SignInRefused, match="请等 1 分钟后再试") as refused:
+        restarted.verify("zhangwei", "wrong-password", later)
+    assert refused.value.wait_seconds == 60
+    after_wait = later + timedelta(seconds=61)
+    assert restarted.verify("zhangwei", PASSWORD, after_wait).username == "zhangwei"
+    assert restarted.refused_for("zhangwei", after_wait) == 0
+    # the count starts again after a good sign-in
+    with pytest.raises(SignInRefused) as refused:
+        restarted.verify("zhangwei", "wrong-password", after_wait)
+    assert refused.value.wait_seconds == 0
+
+
+def test_one_officers_failures_do_not_lock_another(store):
+    store.create("zhangwei", "张伟", PASSWORD)
+    store.create("lina", "李娜", PASSWORD)
+    now = datetime(2026, 11, 26, 9, 0, tzinfo=UTC)
+    for _ in range(6):
+        with pytest.raises(SignInRefused):
+            store.verify("zhangwei", "wrong-password", now)
+    assert store.verify("lina", PASSWORD, now).username == "lina"
+    assert store.last_user() == "lina"
+
+
+def test_change_password(store):
+    store.create("zhangwei", "张伟", PASSWORD)
+    store.change_password("zhangwei", PASSWORD, "another-password")
+    assert store.verify("zhangwei", "another-password")
+    with pytest.raises(SignInRefused):
+        store.verify("zhangwei", PASSWORD)
+
+
+def test_a_damaged_accounts_file_is_reported_and_left_alone(store):
+    store.path.write_text("{not json", encoding="utf-8")
+    with pytest.raises(AccountError, match="登录账号文件") as damaged:
+        store.verify("zhangwei", PASSWORD)
+    assert "没有改动" in damaged.value.message
+    assert store.path.read_text(encoding="utf-8") == "{not json"
+
+
+def test_the_idle_lock_is_a_court_setting_of_ten_minutes_by_default():
+    from workstation.domain.settings import default_settings
+
+    assert default_settings().idle_lock_minutes == 10
