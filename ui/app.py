@@ -2,20 +2,26 @@
 
 import logging
 import sys
+import threading
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from workstation import __version__
+from workstation.accounts import Account, AccountError, Accounts
 from workstation.logs import setup_logging
 from workstation.store import keys
-from workstation.store.casefile import CaseFile
 from workstation.store.errors import CaseFileError, KeyMissing
 
 from . import key_dialogs
 from .fonts import apply_ui_font
-from .main_window import MainWindow
+
+if TYPE_CHECKING:
+    from workstation.store.casefile import CaseFile
+
+    from .main_window import MainWindow
 
 log = logging.getLogger(__name__)
 
@@ -35,15 +41,22 @@ def settings_for(case_file: Path) -> QSettings:
     return QSettings(str(case_file.with_name("window.ini")), QSettings.Format.IniFormat)
 
 
-def open_main_window(case_file: Path) -> tuple[MainWindow, CaseFile] | None:
+def open_main_window(
+    case_file: Path, password: str | None = None
+) -> "tuple[MainWindow, CaseFile] | None":
     """Open the case file and show the main window; None (after telling the officer) if not.
     A new file gets its key first (and the recovery key is shown once); a file protected by a
-    passphrase is unlocked; a file whose key is not on this computer takes the recovery key."""
+    passphrase is unlocked (the officer's sign-in `password` is tried first); a file whose key
+    is not on this computer takes the recovery key."""
+    from workstation.store.casefile import CaseFile
+
+    from .main_window import MainWindow
+
     try:
         if not case_file.exists() and not keys.sidecar_path(case_file).exists():
-            if not key_dialogs.set_up_key(None, case_file):
+            if not key_dialogs.set_up_key(None, case_file, password):
                 return None
-        elif keys.needs_passphrase(case_file) and not key_dialogs.unlock(None, case_file):
+        elif keys.needs_passphrase(case_file) and not key_dialogs.unlock(None, case_file, password):
             return None
         try:
             casefile = CaseFile.open(case_file, create=True)
@@ -72,15 +85,70 @@ def _report_unexpected(kind: type[BaseException], exc: BaseException, tb: object
         )
 
 
+def warm_up(case_file: Path | None) -> threading.Thread:
+    """While the officer types the password: import what the main window needs and, for a file
+    whose key is in the keyring, choose the keyring backend (its lookup waits for the sign-in).
+    Imports only: no widget is made off the main thread."""
+
+    def work() -> None:
+        try:
+            from workstation.store import casefile  # noqa: F401
+
+            from . import main_window  # noqa: F401
+
+            has_key_file = case_file is not None and keys.sidecar_path(case_file).exists()
+            if has_key_file and keys.read_sidecar(case_file)["mode"] == "keyring":
+                from workstation.secrets import keyring_available
+
+                keyring_available()
+        except Exception:  # the main thread meets the same problem and reports it
+            log.exception("start-up warm-up failed")
+
+    thread = threading.Thread(target=work, name="warm-up", daemon=True)
+    thread.start()
+    return thread
+
+
+def sign_in(data_dir: Path) -> tuple[Account, str] | None:
+    """The sign-in (or, at first start, the first account); None if the officer cancelled."""
+    from . import signin
+
+    accounts = Accounts(data_dir)
+    try:
+        last = accounts.case_file_of(accounts.last_user()) if accounts.exists() else None
+        return signin.sign_in(accounts, on_shown=lambda: warm_up(last))
+    except AccountError as exc:
+        log.error("accounts: %s", exc.detail)
+        QMessageBox.critical(None, "无法登录", exc.message)
+        return None
+
+
 def run(case_file: Path) -> int:
+    """The program: sign in, open the officer's case file, lock when idle. `case_file` is the
+    data directory's own file (its folder holds the accounts file)."""
+    from workstation.domain.settings import default_settings
+
+    from .signin import LockGuard
+
     setup_logging(case_file.parent)
     sys.excepthook = _report_unexpected
     app = make_app()
-    opened = open_main_window(case_file)
+    signed_in = sign_in(case_file.parent)
+    if signed_in is None:
+        return 2
+    account, password = signed_in
+    opened = open_main_window(account.case_file, password)
     if opened is None:
         return 2
-    _window, casefile = opened
+    window, casefile = opened
+    guard = LockGuard(
+        window,
+        Accounts(case_file.parent),
+        account,
+        idle_seconds=default_settings().idle_lock_minutes * 60,
+    )
     try:
         return app.exec()
     finally:
+        guard.stop()
         casefile.close()

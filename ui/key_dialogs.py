@@ -101,11 +101,13 @@ class RecoveryKeyDialog(QDialog):
             super().reject()
 
 
-def set_up_key(parent: QWidget | None, case_file: Path) -> bool:
-    """A new case file: make its key (keyring, else a passphrase the officer chooses) and show
-    the recovery key once. False if the officer cancelled."""
-    passphrase = None
-    if not keys.keyring_available():
+def set_up_key(parent: QWidget | None, case_file: Path, passphrase: str | None = None) -> bool:
+    """A new case file: make its key (keyring, else a passphrase: `passphrase`, the officer's
+    sign-in password, or one the officer chooses now) and show the recovery key once. False if
+    the officer cancelled."""
+    if keys.keyring_available():
+        passphrase = None
+    elif passphrase is None:
         dialog = PassphraseDialog(
             parent,
             "这台电脑没有系统钥匙串。请设定一个口令来保护案件数据（至少 8 个字符），"
@@ -120,8 +122,15 @@ def set_up_key(parent: QWidget | None, case_file: Path) -> bool:
     return True
 
 
-def unlock(parent: QWidget | None, case_file: Path) -> bool:
-    """Ask for the passphrase until it unlocks the file's key; False if the officer cancelled."""
+def unlock(parent: QWidget | None, case_file: Path, password: str | None = None) -> bool:
+    """Ask for the passphrase until it unlocks the file's key; False if the officer cancelled.
+    The officer's sign-in `password` is tried first: a file set up after sign-in uses it."""
+    if password is not None and len(password) >= keys.MIN_PASSPHRASE:
+        try:
+            keys.key_for(case_file, passphrase=password)
+            return True
+        except KeyProblem as exc:
+            log.info("sign-in password does not unlock %s: %s", case_file, exc.detail)
     dialog = PassphraseDialog(parent, "案件数据受口令保护，请输入口令。")
     while dialog.exec() == QDialog.DialogCode.Accepted:
         try:
