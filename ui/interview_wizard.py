@@ -485,7 +485,8 @@ class InterviewWizard(QDialog):
         except ValidationFailed as failed:
             self.go(interview.PAGES.index("review"))
             self.show_review()
-            log.info("interview draft %s not finalised: %s", self.draft.id, failed.errors)
+            # the field keys only: the messages may name the parties
+            log.info("interview draft %s not finalised: %s", self.draft.id, sorted(failed.errors))
             return ""
         except (TemplateProblem, CaseFileError) as exc:
             log.error("finalising interview draft %s failed: %s", self.draft.id, exc.detail)

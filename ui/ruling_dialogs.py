@@ -196,7 +196,9 @@ class RulingDialog(QDialog):
                 self.casefile, self.case_id, self.form.values(), self.today
             )
         except (ruling.NotReady, ChangeRefused, TemplateProblem, CaseFileError) as exc:
-            log.error("issuing the ruling on %s failed: %s", self.case_id, exc)
+            # the detail, not the message: the unmet conditions may name the parties
+            why = getattr(exc, "detail", "") or type(exc).__name__
+            log.error("issuing the ruling on %s failed: %s", self.case_id, why)
             self._say(exc.message, True)
             return ""
         except ValidationFailed as failed:

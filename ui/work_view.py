@@ -128,7 +128,7 @@ class WorkWorker(QObject):
             worker_file = self.casefile.sibling()
             self.done.emit(work_list(worker_file, self.today, self.officer))
         except Exception:
-            log.exception("work list failed (officer %r)", self.officer)
+            log.exception("work list failed")  # not the officer's name: no names in the log
             self.failed.emit("汇总待办事项时程序出错，已写入日志。请稍后点“刷新”再试。")
         finally:
             if worker_file is not None:

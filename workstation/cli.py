@@ -564,6 +564,19 @@ def cmd_gui(args: argparse.Namespace) -> int:
     return run(case_file_path(args.data_dir))
 
 
+def _start_log(args: argparse.Namespace) -> None:
+    """The rotating log file in the data directory, once there is a case file there (or the
+    command makes one): a command that fails for want of data leaves the folder as it was."""
+    from .logs import setup_logging
+
+    path = case_file_path(args.data_dir)
+    if path.exists() or args.func in (cmd_gui, cmd_demo, cmd_restore):
+        try:
+            setup_logging(path.parent)
+        except OSError as exc:  # a read-only data folder does not stop the command
+            log.warning("no log file in %s: %s", path.parent, exc)
+
+
 def build_parser() -> argparse.ArgumentParser:
     data_dir_help = "数据目录（默认：环境变量 WORKSTATION_DATA_DIR，或系统的用户数据目录）"
     parser = argparse.ArgumentParser(prog="workstation", description="执行干警离线工作站")
@@ -668,8 +681,13 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    console = logging.StreamHandler()
+    console.setLevel(logging.WARNING)  # the log file, when there is one, takes INFO too
+    logging.basicConfig(
+        level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s", handlers=[console]
+    )
     args = build_parser().parse_args(argv)
+    _start_log(args)
     try:
         if args.func not in (cmd_gui, cmd_demo, cmd_recover, cmd_restore):
             _unlock_if_asked(args)
@@ -681,6 +699,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         log.info("%s", exc.detail)
         print(f"错误：{exc.message}", file=sys.stderr)
         return EXIT_USER_ERROR
+    finally:
+        from .logs import stop_logging
+
+        stop_logging()
 
 
 if __name__ == "__main__":
