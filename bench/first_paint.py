@@ -1,6 +1,6 @@
 """Child process of bench/startup.py: prints seconds from process start to the first painted table.
 
-python bench/first_paint.py floor|program [DATA_DIR]
+python bench/first_paint.py floor|floor-text|program|signin|after-signin [DATA_DIR]
 """
 
 import os
@@ -68,7 +68,8 @@ def main() -> None:
         table.viewport().installEventFilter(watcher)
         window.resize(1280, 800)
         window.show()
-    else:
+    elif mode == "program":
+        # No sign-in (the test hook GUI tests use): the case file opened at once.
         from ui.app import make_app, open_main_window
         from workstation.paths import case_file_path
 
@@ -78,6 +79,71 @@ def main() -> None:
         window, _ = opened
         watcher = FirstPaint()
         window.table.viewport().installEventFilter(watcher)
+    else:
+        signin_then_list(mode, Path(sys.argv[2]))
+        return
+    app.exec()
+
+
+def signin_then_list(mode: str, data_dir: Path) -> None:
+    """The program as ui.app.run starts it: "signin" prints the time to the sign-in window
+    painted; "after-signin" types the password BENCH_TYPING_MS after that paint and prints the
+    time from pressing 登录 to the first painted case list (the password check included)."""
+    from PySide6.QtCore import QEvent, QObject, QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from ui import app as ui_app
+    from ui.signin import SignInDialog
+
+    app = ui_app.make_app()
+    typing_ms = int(os.environ.get("BENCH_TYPING_MS", "1500"))
+    pressed: list[float] = []
+
+    class SignInPainted(QObject):
+        def eventFilter(self, obj: QObject, event: QEvent) -> bool:
+            if event.type() == QEvent.Type.Paint:
+                obj.removeEventFilter(self)
+                if mode == "signin":
+                    print(f"{time.time() - STARTED:.4f} 0", flush=True)
+                    os._exit(0)
+                QTimer.singleShot(typing_ms, lambda: press(obj))
+            return False
+
+    def press(dialog: SignInDialog) -> None:
+        dialog.password_field.setText(os.environ["BENCH_PASSWORD"])
+        pressed.append(time.time())
+        dialog.sign_in_button.click()
+
+    watcher = SignInPainted()
+
+    def watch() -> None:
+        dialog = QApplication.activeModalWidget()
+        if not isinstance(dialog, SignInDialog):
+            QTimer.singleShot(1, watch)
+            return
+        dialog.installEventFilter(watcher)
+
+    QTimer.singleShot(0, watch)
+    signed_in = ui_app.sign_in(data_dir)
+    assert signed_in is not None
+    account, password = signed_in
+    opened = ui_app.open_main_window(account.case_file, password)
+    assert opened is not None
+    window, _ = opened
+
+    class ListPainted(QObject):
+        def eventFilter(self, obj: QObject, event: QEvent) -> bool:
+            if event.type() == QEvent.Type.Paint:
+                obj.removeEventFilter(self)
+                QTimer.singleShot(0, report)
+            return False
+
+    def report() -> None:
+        print(f"{time.time() - pressed[0]:.4f} 0", flush=True)
+        os._exit(0)
+
+    painted = ListPainted()
+    window.table.viewport().installEventFilter(painted)
     app.exec()
 
 

@@ -16,6 +16,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from . import __version__
 from .domain.case import PARTY_KINDS, PARTY_ROLES, SEXES, status_label
 from .domain.case_number import CaseNumber
 from .domain.errors import InvalidValue
@@ -564,6 +565,18 @@ def cmd_gui(args: argparse.Namespace) -> int:
     return run(case_file_path(args.data_dir))
 
 
+def cmd_selftest(args: argparse.Namespace) -> int:
+    """`--selftest`: the installation does its job (see workstation/selftest.py); exit 0 only
+    when every step passed. Offscreen, in a temporary folder; the officer's data is not touched."""
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from ui.selftest import qt_steps  # the window step needs Qt, as the window does
+
+    from .selftest import run_selftest
+
+    keep = Path(args.selftest_dir) if args.selftest_dir else None
+    return run_selftest(qt_steps(), folder=keep)
+
+
 def _start_log(args: argparse.Namespace) -> None:
     """The rotating log file in the data directory, once there is a case file there (or the
     command makes one): a command that fails for want of data leaves the folder as it was."""
@@ -581,6 +594,14 @@ def build_parser() -> argparse.ArgumentParser:
     data_dir_help = "数据目录（默认：环境变量 WORKSTATION_DATA_DIR，或系统的用户数据目录）"
     parser = argparse.ArgumentParser(prog="workstation", description="执行干警离线工作站")
     parser.add_argument("--data-dir", metavar="DIR", help=data_dir_help)
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument(
+        "--selftest",
+        action="store_true",
+        help="自检：在临时文件夹中新建加密案件数据、核查终本条件、输出笔录和裁定 PDF、绘制主窗口"
+        "（不触及本机数据），全部通过时退出码为 0",
+    )
+    parser.add_argument("--selftest-dir", metavar="DIR", help=argparse.SUPPRESS)
     # Also accepted after the command; SUPPRESS keeps a value given before it.
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--data-dir", metavar="DIR", default=argparse.SUPPRESS, help=data_dir_help)
@@ -687,6 +708,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s", handlers=[console]
     )
     args = build_parser().parse_args(argv)
+    if args.selftest:
+        return cmd_selftest(args)
     _start_log(args)
     try:
         if args.func not in (cmd_gui, cmd_demo, cmd_recover, cmd_restore):
