@@ -255,6 +255,10 @@ def _step_keyring(t: SelfTest) -> str:
     next(e for e in entry_points(group="keyring.backends") if e.name == native).load()
     from .secrets import keyring_available
 
+    if sys.platform in ("win32", "darwin") and not keyring_available():
+        # Windows and macOS always have one: its absence means the bundle lacks the backend's
+        # libraries (pywin32-ctypes on Windows).
+        raise StepFailed(f"the {native} keyring backend is not usable")
     chosen = type(keyring.get_keyring())
     where = (
         f"{chosen.__module__}.{chosen.__name__}"
