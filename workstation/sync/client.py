@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from .. import secrets
-from ..backup import backup_before_sync
+from ..backup import BackupBeforeSync
 from ..store import blobs, search
 from ..store.casefile import CaseFile
 from ..store.database import create_case_file
@@ -119,6 +119,7 @@ class SyncReport:
     recovery_file: Path | None = None
     open_conflicts: int = 0
     finished_at: str = ""
+    backup: "BackupBeforeSync | None" = None  # still being written when the sync ends: wait()
 
 
 @dataclass
@@ -288,7 +289,7 @@ class SyncClient:
             )
         report = SyncReport()
         self.progress("备份", 0, None)
-        backup_before_sync(self.cf, report.warnings)
+        report.backup = BackupBeforeSync.start(self.cf)  # written meanwhile, on its own thread
         self.progress("检查服务器", 0, None)
         status = self._ok(self.call("GET", "/status"), "status")
         server_time = datetime.fromisoformat(status["server_time"].replace("Z", "+00:00"))
