@@ -391,6 +391,8 @@ class MainWindow(QMainWindow):
 
     def _after_sync(self, report: "SyncReport") -> None:
         if report.recovered and report.recovery_file:
+            if report.backup is not None:
+                report.backup.wait()  # it reads the file being replaced (rare: a recovery)
             self._swap_in(report.recovery_file)
         self._fill_officers()
         self.model.set_filter(self.current_filter())

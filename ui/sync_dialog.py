@@ -67,7 +67,10 @@ class SyncWorker(QObject):
                     phase, done, -1 if total is None else total
                 ),
             )
-            self.succeeded.emit(client.run())
+            report = client.run()
+            self.succeeded.emit(report)
+            if report.backup is not None and report.backup.wait():
+                log.warning("the backup before this sync was not made")
         except SyncError as exc:
             log.info("sync failed: %s", exc.detail)
             self.failed.emit(exc.message)

@@ -23,6 +23,7 @@ import os
 import shutil
 import tarfile
 import tempfile
+import threading
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -140,8 +141,29 @@ def _remove_abandoned_staging(folder: Path) -> None:
             shutil.rmtree(staging, ignore_errors=True)
 
 
+def journal_head(conn: Any) -> list[Any]:
+    """[seq, chain] of the newest journal entry ([0, ""] for none): two backups with the same
+    head hold the same case data."""
+    row = conn.execute("SELECT seq, chain FROM journal ORDER BY seq DESC LIMIT 1").fetchone()
+    return [row[0], row[1] or ""] if row else [0, ""]
+
+
+def read_manifest(backup: Path) -> dict[str, Any] | None:
+    """The manifest of a backup file (its first member), or None when it cannot be read."""
+    try:
+        with tarfile.open(backup, "r:") as tar:
+            member = tar.next()
+            if member is None or member.name != "manifest.json":
+                return None
+            f = tar.extractfile(member)
+            return json.loads(f.read().decode("utf-8")) if f else None
+    except (tarfile.TarError, OSError, EOFError, ValueError):
+        return None
+
+
 def _write_backup(cf: CaseFile, out: Path, staging: Path) -> dict[str, Any]:
     key = keys.key_for(cf.path)
+    head = journal_head(cf.conn)
     db_copy = staging / DB_NAME
     database.backup_to(cf.conn, db_copy, key)
     fingerprint = database.verify_copy(db_copy, key)
@@ -162,6 +184,7 @@ def _write_backup(cf: CaseFile, out: Path, staging: Path) -> dict[str, Any]:
         "created": datetime.now(UTC).isoformat(timespec="seconds"),
         "file_id": keys.read_sidecar(cf.path)["file_id"],
         "fingerprint": fingerprint,
+        "journal_head": head,
         "members": {name: _sha256(path) for name, path in members.items()},
     }
     partial = staging / "backup.tar"
@@ -331,14 +354,60 @@ def _swap_in(staging: Path, case_file: Path) -> Path:
     return kept
 
 
-def backup_before_sync(cf: CaseFile, warnings: list[str]) -> Path | None:
-    """The automatic backup at the start of every sync (the GUI's and `workstation sync`), keeping
-    the court's number of them. A backup that fails does not stop the sync: it is reported."""
-    from .domain.settings import default_settings
+class BackupBeforeSync:
+    """The automatic backup at the start of every sync (the GUI's and `workstation sync`): of the
+    case file as it was when the sync began, keeping the court's number of them.
 
-    try:
-        return auto_backup(cf, default_settings().backups_kept_before_sync)
-    except (CaseFileError, OSError, database.Error) as exc:
-        log.error("backup before sync of %s failed: %s", cf.path, exc)
-        warnings.append("同步前的自动备份没有完成（例如磁盘空间不足），同步照常进行。")
-        return None
+    `start` returns once the copy's moment is fixed (a read transaction on a connection of its
+    own); the copy is then written on a thread while the sync goes on, so a sync does not wait
+    for it. When nothing changed since the newest backup (same journal head), none is made.
+    A backup that fails does not stop the sync: `wait` returns the Chinese warning.
+    The thread is not a daemon: the program does not exit in the middle of a backup."""
+
+    FAILED = "同步前的自动备份没有完成（例如磁盘空间不足），同步照常进行。"
+
+    def __init__(self, cf: CaseFile, keep: int) -> None:
+        self.cf, self.keep = cf, keep
+        self.path: Path | None = None
+        self.skipped = False
+        self.failed = False
+        self._moment = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="backup-before-sync")
+
+    @classmethod
+    def start(cls, cf: CaseFile) -> "BackupBeforeSync":
+        from .domain.settings import default_settings
+
+        backup = cls(cf, default_settings().backups_kept_before_sync)
+        backup._thread.start()
+        backup._moment.wait()
+        return backup
+
+    def _run(self) -> None:
+        try:
+            with self.cf.sibling() as copy_from:
+                copy_from.conn.execute("BEGIN")  # the moment of the copy: from here on
+                head = journal_head(copy_from.conn)
+                folder = self.cf.path.parent / AUTO_FOLDER
+                newest = max(folder.glob(f"{AUTO_PREFIX}*{SUFFIX}"), default=None)
+                if newest is not None and (read_manifest(newest) or {}).get("journal_head") == head:
+                    self.path, self.skipped = newest, True
+                    self._moment.set()
+                    return
+                self._moment.set()
+                self.path = auto_backup(copy_from, self.keep)
+        except (CaseFileError, OSError, database.Error) as exc:
+            log.error("backup before sync of %s failed: %s", self.cf.path, exc)
+            self.failed = True
+        except BaseException:
+            log.exception("backup before sync of %s crashed", self.cf.path)
+            self.failed = True
+        finally:
+            self._moment.set()
+
+    def wait(self, timeout: float | None = None) -> str:
+        """Wait for the copy to be written; "" when done, else the warning for the officer."""
+        self._thread.join(timeout)
+        if self._thread.is_alive():
+            return "同步前的自动备份仍在进行。"
+        return self.FAILED if self.failed else ""

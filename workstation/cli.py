@@ -227,6 +227,8 @@ def cmd_sync(args: argparse.Namespace) -> int:
             transport.close()
     finally:
         cf.close()
+    if report.backup is not None and (warning := report.backup.wait()):
+        report.warnings.append(warning)
     if report.recovered and report.recovery_file:
         kept = swap_in_recovered(path, report.recovery_file)
         print(f"已用服务器的完整数据替换本机数据；原数据保留在 {kept}")

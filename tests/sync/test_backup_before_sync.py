@@ -1,9 +1,12 @@
-"""Every sync starts with an encrypted backup; the court's number of them is kept."""
+"""Every sync starts with an encrypted backup of the file as it was then, written while the sync
+goes on; the court's number of them is kept, and none is made when nothing changed."""
 
 import dataclasses
 
 from tests.sync.conftest import laptop, sync
+from workstation import backup
 from workstation.domain import settings
+from workstation.store.casefile import Edit
 
 
 def test_each_sync_makes_a_backup_first_and_keeps_the_last_n(server, tmp_path, monkeypatch):
@@ -11,22 +14,50 @@ def test_each_sync_makes_a_backup_first_and_keeps_the_last_n(server, tmp_path, m
     monkeypatch.setattr(settings, "default_settings", lambda: keep)
     cf = laptop(tmp_path, "a", server)
     folder = cf.path.parent / "backups"
+    made = []
     for n in range(3):
-        cf.set_meta("note", str(n))
-        sync(cf, server)
+        case_id = cf.conn.execute("SELECT id FROM cases LIMIT 1").fetchone()
+        if case_id:  # something new each time, so each sync has a state to keep
+            cf.save([Edit("case", {"notes": f"第{n}次"}, record_id=case_id[0])])
+        report = sync(cf, server)
+        assert report.backup is not None and report.backup.wait() == ""
+        assert not report.backup.skipped
+        made.append(report.backup.path)
         assert len(list(folder.iterdir())) == min(n + 1, 2)
     newest = sorted(folder.iterdir())[-1]
+    assert newest == made[-1]
     assert b"SQLite format 3" not in newest.read_bytes()
 
 
-def test_a_failed_backup_is_reported_and_the_sync_goes_on(server, tmp_path, monkeypatch):
-    from workstation import backup
+def test_nothing_changed_since_the_newest_backup_makes_none(server, tmp_path):
+    cf = laptop(tmp_path, "a", server)
+    sync(cf, server).backup.wait()
+    first = sync(cf, server).backup  # after the first sync pulled: a new state, a new backup
+    assert first.wait() == "" and not first.skipped
+    again = sync(cf, server).backup
+    assert again.wait() == "" and again.skipped and again.path == first.path
+    assert len(list((cf.path.parent / "backups").iterdir())) == 2
 
+
+def test_the_backup_holds_the_moment_the_sync_began(server, tmp_path):
+    cf = laptop(tmp_path, "a", server)
+    sync(cf, server).backup.wait()
+    before = backup.journal_head(cf.conn)
+    started = backup.BackupBeforeSync.start(cf)
+    case_id = cf.conn.execute("SELECT id FROM cases LIMIT 1").fetchone()[0]
+    cf.save([Edit("case", {"notes": "备份开始后的修改"}, record_id=case_id)])
+    assert backup.journal_head(cf.conn) != before
+    assert started.wait() == ""
+    manifest = backup.read_manifest(started.path)
+    assert manifest["journal_head"] == before
+
+
+def test_a_failed_backup_is_reported_and_the_sync_goes_on(server, tmp_path, monkeypatch):
     def full(*args, **kw):
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(backup, "auto_backup", full)
     cf = laptop(tmp_path, "a", server)
     report = sync(cf, server)
-    assert any("自动备份没有完成" in w for w in report.warnings)
+    assert "自动备份没有完成" in report.backup.wait()
     assert report.pulled > 0
