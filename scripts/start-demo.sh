@@ -21,4 +21,7 @@ if [ -z "${DISPLAY:-}" ] && [ -z "${WAYLAND_DISPLAY:-}" ]; then
     QT_QPA_PLATFORM=offscreen .venv/bin/python -m ui.snapshots out/screens
     exit 0
 fi
+if [ ! -e "$data_dir/accounts.json" ]; then
+    echo "第一次启动：请先建立登录账号（用户名、姓名、密码），演示案件数据归入这个账号。"
+fi
 exec .venv/bin/workstation --data-dir "$data_dir"
