@@ -20,6 +20,7 @@ from ..domain.case import (
     PARTY_ROLES,
     SEXES,
 )
+from ..domain.money import MAX_FEN
 from .errors import ChangeRefused
 
 # Field kinds the store itself checks (structure only; the domain validates meaning before saving).
@@ -30,6 +31,7 @@ INT = "int"  # a count or size, >= 0
 FLAG = "flag"  # 0 or 1
 REF = "ref"  # id of another record
 ENUM = "enum"
+MAX_INT = 2**63 - 1  # SQLite's INTEGER and PostgreSQL's bigint
 
 
 @dataclass(frozen=True)
@@ -399,7 +401,8 @@ def check_value(rt: RecordType, name: str, value: Any) -> Any:
         return None
     bad = False
     if f.kind in (MONEY, INT):
-        bad = type(value) is not int or value < 0
+        # above the bounds a sum, or SQLite itself, overflows (a pulled or pushed value)
+        bad = type(value) is not int or not 0 <= value <= (MAX_FEN if f.kind == MONEY else MAX_INT)
     elif f.kind == FLAG:
         bad = value not in (0, 1) or type(value) is not int
     elif f.kind == DATE:
@@ -410,14 +413,26 @@ def check_value(rt: RecordType, name: str, value: Any) -> Any:
     elif f.kind == ENUM:
         bad = value not in f.allowed()
     elif f.kind == REF:
-        bad = not isinstance(value, str) or not value
+        bad = not isinstance(value, str) or not value or not storable(value)
     else:
-        bad = not isinstance(value, str)
+        bad = not isinstance(value, str) or not storable(value)
     if bad:
         raise ChangeRefused(
             f"字段“{name}”的值不合规定，未保存。", f"bad value for {rt.name}.{name}: {value!r}"
         )
     return value
+
+
+def storable(text: str) -> bool:
+    """Whether a string can be kept and synced: UTF-8 (no lone surrogate, which JSON can carry)
+    and no NUL (PostgreSQL's text refuses it)."""
+    if "\x00" in text:
+        return False
+    try:
+        text.encode()
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def record_versions(rt: RecordType, origin: str, changed: dict[str, str]) -> dict[str, str]:

@@ -25,6 +25,7 @@ from ..backup import BackupBeforeSync
 from ..store import blobs, search
 from ..store.casefile import CaseFile
 from ..store.database import create_case_file
+from ..store.errors import ChangeRefused
 from ..store.journal import pending_changes, push_links, store_summary, stored_summary
 from ..store.records import RECORD_TYPES, digest_versions
 from . import protocol
@@ -344,27 +345,30 @@ class SyncClient:
             self.progress("上传变更", start, total)
             batch = pending[start : start + protocol.PUSH_BATCH]
             body = {"changes": [protocol.push_wire(c, links.get(c.change_id)) for c in batch]}
-            results = self._ok(self.call("POST", "/push", json_body=body), "push")["results"]
-            by_id = {r["change_id"]: r for r in results}
+            reply = self._ok(self.call("POST", "/push", json_body=body), "push")
+            try:
+                by_id = protocol.push_results_from_wire(reply)
+            except protocol.ProtocolError as exc:
+                raise _bad_reply(exc.reason, exc.detail) from exc
             with self.cf.transaction() as conn:
                 for ch in batch:
                     r = by_id.get(ch.change_id)
                     if r is None:
                         continue  # not answered: stays pending, sent again next time
-                    if r["status"] in (protocol.ACCEPTED, protocol.DUPLICATE):
+                    if r.status in (protocol.ACCEPTED, protocol.DUPLICATE):
                         conn.execute(
                             "UPDATE journal SET server_seq = ? WHERE change_id = ?",
-                            (r["server_seq"], ch.change_id),
+                            (r.server_seq, ch.change_id),
                         )
-                        report.pushed += r["status"] == protocol.ACCEPTED
-                        report.duplicates += r["status"] == protocol.DUPLICATE
+                        report.pushed += r.status == protocol.ACCEPTED
+                        report.duplicates += r.status == protocol.DUPLICATE
                     else:
                         conn.execute(
                             "UPDATE journal SET sync_status = 'rejected', sync_note = ? "
                             "WHERE change_id = ?",
-                            (r.get("reason") or "", ch.change_id),
+                            (r.reason, ch.change_id),
                         )
-                        report.rejected.append((ch.change_id, r.get("reason") or ""))
+                        report.rejected.append((ch.change_id, r.reason))
         self.progress("上传变更", total, total)
 
     def _fetch_page(self, since: int) -> dict[str, Any]:
@@ -392,27 +396,32 @@ class SyncClient:
             while True:
                 self._check_cancel()
                 self.progress("下载变更", report.pulled, None)
-                page = upcoming.result()
-                if page["more"]:
-                    upcoming = fetcher.submit(self._fetch_page, page["next"])
-                # Checked here, not in the fetching thread: two threads running Python hand the
-                # GIL back and forth at every SQLite call of the writer (a first sync took 20%
-                # longer); the fetcher only waits on the network and parses JSON in C.
-                changes = [protocol.change_from_wire(c) for c in page["changes"]]
-                with target.transaction() as conn:
-                    outcome = apply_pulled(conn, changes)
-                    search.index_cases(
-                        conn, outcome.applied.case_ids, outcome.applied.created_case_ids
-                    )
-                    conn.execute(
-                        "INSERT INTO meta(key, value) VALUES ('pull_cursor', ?) "
-                        "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-                        (str(page["next"]),),
-                    )
+                try:
+                    wires, after, more = protocol.page_from_wire(upcoming.result())
+                    if more:
+                        upcoming = fetcher.submit(self._fetch_page, after)
+                    # Checked here, not in the fetching thread: two threads running Python hand
+                    # the GIL back and forth at every SQLite call of the writer (a first sync
+                    # took 20% longer); the fetcher only waits on the network and parses JSON in C.
+                    changes = [protocol.pulled_from_wire(c) for c in wires]
+                    with target.transaction() as conn:
+                        outcome = apply_pulled(conn, changes)
+                        search.index_cases(
+                            conn, outcome.applied.case_ids, outcome.applied.created_case_ids
+                        )
+                        conn.execute(
+                            "INSERT INTO meta(key, value) VALUES ('pull_cursor', ?) "
+                            "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                            (str(after),),
+                        )
+                except protocol.ProtocolError as exc:
+                    raise _bad_reply(exc.reason, exc.detail) from exc
+                except ChangeRefused as exc:  # a well-formed change this file cannot take
+                    raise _bad_reply(exc.message, exc.detail) from exc
                 report.pulled += len(outcome.applied.changes)
                 report.acknowledged += outcome.acknowledged
                 complete = complete and not outcome.unknown_base
-                if not page["more"]:
+                if not more:
                     return complete
 
     def check(self, report: SyncReport) -> None:
@@ -459,6 +468,17 @@ class SyncClient:
                 f"fresh copy {got} != server {remote}",
             )
         return path
+
+
+def _bad_reply(reason: str, detail: str) -> SyncError:
+    """The server sent something the protocol does not allow: nothing of it was written."""
+    log.error("malformed reply from the server: %s", detail)
+    return SyncError(
+        "server",
+        f"服务器发来的数据有误（{reason.rstrip('。')}），同步已停止，这部分没有写入本机；"
+        "已同步的部分不受影响。请联系法院信息技术人员。",
+        detail,
+    )
 
 
 def swap_in_recovered(case_file: Path, recovered: Path) -> Path:

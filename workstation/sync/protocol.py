@@ -45,7 +45,7 @@ from typing import Any
 from ..store import chain
 from ..store.errors import ChangeRefused
 from ..store.journal import Change
-from ..store.records import check_value, record_digest, record_type
+from ..store.records import check_value, record_digest, record_type, storable
 
 API = "/api/v1"
 PUSH_BATCH = 500
@@ -113,7 +113,7 @@ def change_from_wire(data: Any, *, origin: str = "server") -> Change:
         if key not in data:
             raise ProtocolError("变更记录缺少必要的内容。", f"change lacks {key!r}")
     for key in ("change_id", "record_type", "record_id", "officer", "device", "at"):
-        if not isinstance(data[key], str) or len(data[key]) > 200:
+        if not isinstance(data[key], str) or len(data[key]) > 200 or not storable(data[key]):
             raise ProtocolError("变更记录格式错误。", f"{key} must be a short string")
     if not data["change_id"] or not data["record_id"]:
         raise ProtocolError("变更记录缺少编号。", "empty change_id or record_id")
@@ -126,7 +126,7 @@ def change_from_wire(data: Any, *, origin: str = "server") -> Change:
     except ChangeRefused as exc:
         raise ProtocolError(exc.message, exc.detail) from exc
     for k, v in base.items():
-        if k not in fields or not isinstance(v, str):
+        if k not in fields or not isinstance(v, str) or not storable(v):
             raise ProtocolError("变更记录的版本信息错误。", f"bad base entry {k!r}")
     server_seq = data.get("server_seq")
     if server_seq is not None and (type(server_seq) is not int or server_seq < 1):
@@ -143,6 +143,46 @@ def change_from_wire(data: Any, *, origin: str = "server") -> Change:
         origin=origin,
         server_seq=server_seq,
     )
+
+
+def push_results_from_wire(data: Any) -> dict[str, PushResult]:
+    """The server's answers to a push, by change id; ProtocolError if they are not answers."""
+    results = data.get("results") if isinstance(data, dict) else None
+    if not isinstance(results, list):
+        raise ProtocolError("服务器对上传的答复格式错误。", "push reply: no results list")
+    out: dict[str, PushResult] = {}
+    for r in results:
+        if not isinstance(r, dict) or r.get("status") not in (ACCEPTED, DUPLICATE, REJECTED):
+            raise ProtocolError("服务器对上传的答复格式错误。", f"push result {r!r:.200}")
+        change_id, seq, reason = r.get("change_id"), r.get("server_seq"), r.get("reason") or ""
+        taken = r["status"] != REJECTED
+        if (
+            not isinstance(change_id, str)
+            or not isinstance(reason, str)
+            or (taken and (type(seq) is not int or seq < 1))
+        ):
+            raise ProtocolError("服务器对上传的答复格式错误。", f"push result {r!r:.200}")
+        out[change_id] = PushResult(change_id, r["status"], seq if taken else None, reason)
+    return out
+
+
+def page_from_wire(data: Any) -> tuple[list[Any], int, bool]:
+    """A pulled page's (changes as sent, cursor after it, whether more follow); ProtocolError if
+    it is not one. Its changes are read with pulled_from_wire."""
+    if not isinstance(data, dict) or not isinstance(data.get("changes"), list):
+        raise ProtocolError("服务器返回的变更页格式错误。", f"page: {type(data).__name__}")
+    after, more = data.get("next"), data.get("more")
+    if type(after) is not int or after < 0 or type(more) is not bool:
+        raise ProtocolError("服务器返回的变更页格式错误。", f"page: next {after!r}, more {more!r}")
+    return data["changes"], after, more
+
+
+def pulled_from_wire(data: Any) -> Change:
+    """A change of a pulled page: change_from_wire, and it must carry the server's sequence."""
+    change = change_from_wire(data)
+    if change.server_seq is None:
+        raise ProtocolError("服务器返回的变更记录缺少序号。", f"{change.change_id}: no server_seq")
+    return change
 
 
 def content_hash(wire: dict[str, Any]) -> str:
