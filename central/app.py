@@ -108,6 +108,41 @@ _SESSION_SCHEMA = {
 }
 
 
+_ERROR_SCHEMA = {
+    "type": "object",
+    "required": ["reason", "detail"],
+    "properties": {
+        "reason": {"type": "string", "description": "Chinese, for people"},
+        "detail": {},
+    },
+}
+_ERROR_MEANINGS = {
+    400: "the request body did not arrive whole",
+    401: "no valid token (or, signing in, a wrong user name or password)",
+    403: "the account may not do this",
+    404: "no such thing in the caller's reach",
+    409: "in conflict with what the server holds (see the reason)",
+    413: "the request body is too large",
+    422: "the request is malformed (see the reason)",
+    429: "too many failed sign-ins: wait",
+    503: "the server's database is unavailable: retry later",
+}
+
+
+def _errors(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI responses for refusals: the error body every refusal has."""
+    return {
+        status: {
+            "description": _ERROR_MEANINGS[status],
+            "content": {"application/json": {"schema": _ERROR_SCHEMA}},
+        }
+        for status in statuses
+    }
+
+
+_BODY_ERRORS = _errors(400, 413)  # an endpoint that reads a request body
+
+
 def _json_body(schema: dict[str, Any]) -> dict[str, Any]:
     return {"requestBody": {"required": True, "content": {"application/json": {"schema": schema}}}}
 
@@ -173,6 +208,7 @@ def create_app(db_url: str, blob_dir: Path, *, token_days: float = 30) -> FastAP
         description=(protocol.__doc__ or "").strip(),
         docs_url=None,  # the Swagger page loads scripts from the internet; court networks don't
         redoc_url=None,
+        responses=_errors(401, 422, 503),  # any endpoint: token, parameters, database
     )
     app.state.db = db
     app.state.blobs = store
@@ -222,7 +258,10 @@ def create_app(db_url: str, blob_dir: Path, *, token_days: float = 30) -> FastAP
 
     # -- session --------------------------------------------------------------------------------
     @app.post(
-        protocol.API + "/session", openapi_extra=_json_body(_SESSION_SCHEMA), tags=["session"]
+        protocol.API + "/session",
+        openapi_extra=_json_body(_SESSION_SCHEMA),
+        tags=["session"],
+        responses=_BODY_ERRORS | _errors(429),
     )
     async def sign_in(request: Request) -> JSONResponse:
         """Sign in: a new token for the device (only its SHA-256 is stored)."""
@@ -275,7 +314,12 @@ def create_app(db_url: str, blob_dir: Path, *, token_days: float = 30) -> FastAP
         return {"server_time": iso(now()), "latest_seq": latest, "account": actor.as_json()}
 
     # -- push and pull --------------------------------------------------------------------------
-    @app.post(protocol.API + "/push", openapi_extra=_json_body(_PUSH_SCHEMA), tags=["sync"])
+    @app.post(
+        protocol.API + "/push",
+        openapi_extra=_json_body(_PUSH_SCHEMA),
+        tags=["sync"],
+        responses=_BODY_ERRORS,
+    )
     async def push(request: Request, actor: CurrentActor) -> JSONResponse:
         """Accept changes in order; each is accepted, a duplicate, or rejected with a reason."""
         data = await _read_json(request, MAX_PUSH_BYTES)
@@ -324,7 +368,7 @@ def create_app(db_url: str, blob_dir: Path, *, token_days: float = 30) -> FastAP
             return feed.summary(conn, actor)
 
     # -- blobs ----------------------------------------------------------------------------------
-    @app.head(protocol.API + "/blobs/{sha256}", tags=["blobs"])
+    @app.head(protocol.API + "/blobs/{sha256}", tags=["blobs"], responses=_errors(404))
     def blob_exists(sha256: str, actor: CurrentActor) -> Response:
         size = store.complete_size(check_sha256(sha256))
         if size is None:
@@ -337,7 +381,9 @@ def create_app(db_url: str, blob_dir: Path, *, token_days: float = 30) -> FastAP
         complete = store.complete_size(sha256)
         return {"offset": store.offset(sha256), "complete": complete is not None}
 
-    @app.put(protocol.API + "/blobs/{sha256}", tags=["blobs"])
+    @app.put(
+        protocol.API + "/blobs/{sha256}", tags=["blobs"], responses=_BODY_ERRORS | _errors(409)
+    )
     async def blob_upload(
         sha256: str,
         request: Request,
@@ -386,7 +432,7 @@ def create_app(db_url: str, blob_dir: Path, *, token_days: float = 30) -> FastAP
                     insert(blob_uploaders).values(sha256=sha256, account_id=actor.account_id)
                 )
 
-    @app.get(protocol.API + "/blobs/{sha256}", tags=["blobs"])
+    @app.get(protocol.API + "/blobs/{sha256}", tags=["blobs"], responses=_errors(403, 404))
     def blob_download(sha256: str, actor: CurrentActor) -> FileResponse:
         """The file, to a caller who reads a case with an attachment of it, or uploaded it."""
         check_sha256(sha256)
@@ -425,6 +471,7 @@ def create_app(db_url: str, blob_dir: Path, *, token_days: float = 30) -> FastAP
         openapi_extra=_json_body(_RECEIPT_SCHEMA),
         tags=["funds"],
         status_code=201,
+        responses=_BODY_ERRORS | _errors(403),
     )
     async def add_unmatched_receipt(request: Request, actor: CurrentActor) -> JSONResponse:
         """Court staff record money received without an identifiable case: a court manager for
@@ -462,6 +509,7 @@ def create_app(db_url: str, blob_dir: Path, *, token_days: float = 30) -> FastAP
         protocol.API + "/unmatched-receipts/{receipt_id}/claim",
         openapi_extra=_json_body(_CLAIM_SCHEMA),
         tags=["funds"],
+        responses=_BODY_ERRORS | _errors(403, 404, 409),
     )
     async def claim_receipt(receipt_id: str, request: Request, actor: CurrentActor) -> JSONResponse:
         """An officer claims a receipt for a case of theirs, as the funds receipt `funds_id` their
@@ -478,7 +526,7 @@ def create_app(db_url: str, blob_dir: Path, *, token_days: float = 30) -> FastAP
         with db.write(ordered=False) as conn:
             return receipts.claim(conn, actor, receipt_id, case_id, funds_id)
 
-    @app.get(protocol.API + "/indicators/ranking", tags=["indicators"])
+    @app.get(protocol.API + "/indicators/ranking", tags=["indicators"], responses=_errors(403))
     def indicator_ranking(
         actor: CurrentActor,
         period: Annotated[
