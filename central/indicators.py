@@ -1,12 +1,12 @@
-"""The indicator ranking over the server's stored records (each record's current values, as JSON
-in `records.field_values`), for the courts a manager oversees.
+"""The indicator ranking over the server's stored records, for the courts a manager oversees.
 
 One formula source: the definitions file and workstation/indicators.py's SQL run here unchanged;
-only the table names differ. `Tables` points at derived tables that read the JSON columns the
-workstation keeps as real columns (SQLite json_extract, PostgreSQL a cast to jsonb done once per
-row), with `Dialect` spelling the few expressions that differ. A court manager's ranking is by
-officer (the case's 承办人) within their court; an intermediate manager's by court, over its court
-and the basic courts below it; an administrator's by court, over all.
+only the table names differ. `Tables` points at the facts tables ingest keeps beside each
+record's JSON (case_facts, fund_facts, document_facts: facts.py, migration 7), with the
+workstation's column names and indexes, and `Dialect` spells the few expressions that differ.
+A court manager's ranking is by officer (the case's 承办人) within their court; an intermediate
+manager's by court, over its court and the basic courts below it; an administrator's by court,
+over all.
 """
 
 from __future__ import annotations
@@ -27,62 +27,11 @@ from workstation.indicators import (
 from .auth import ADMIN, COURT_MANAGER, INTERMEDIATE_MANAGER, Actor
 from .errors import ApiError
 
-CASE_FIELDS = {
-    "case_number": "text",
-    "officer": "text",
-    "filing_date": "text",
-    "closing_date": "text",
-    "closing_method": "text",
-    "status": "text",
-    "principal": "bigint",
-    "interest": "bigint",
-    "claim_is_monetary": "bigint",
-    "deleted": "bigint",
-}
-FUNDS_FIELDS = {
-    "case_id": "text",
-    "kind": "text",
-    "date": "text",
-    "amount": "bigint",
-    "receipt_id": "text",
-    "reason": "text",
-    "end_date": "text",
-    "deleted": "bigint",
-}
-DOCUMENT_FIELDS = {"case_id": "text", "kind": "text", "deleted": "bigint"}
-DEFAULTS = {"bigint": "0", "text": "NULL"}
-
-
-def _derived(dialect: str, record_type: str, fields: dict[str, str]) -> str:
-    """A subquery with the record's fields as columns (the workstation's table shape)."""
-    if dialect == "postgresql":
-        cols = ", ".join(
-            f"COALESCE(CAST(j->>'{f}' AS bigint), 0) AS {f}" if t != "text" else f"j->>'{f}' AS {f}"
-            for f, t in fields.items()
-        )
-        return (
-            f"(SELECT record_id AS id, court_code, {cols} FROM (SELECT record_id, court_code, "
-            f"CAST(field_values AS jsonb) AS j FROM records WHERE record_type = '{record_type}'"
-            " OFFSET 0) x)"
-        )
-    cols = ", ".join(
-        f"COALESCE(json_extract(field_values, '$.{f}'), {DEFAULTS[t]}) AS {f}"
-        if t != "text"
-        else f"json_extract(field_values, '$.{f}') AS {f}"
-        for f, t in fields.items()
-    )
-    return (
-        f"(SELECT record_id AS id, court_code, {cols} FROM records "
-        f"WHERE record_type = '{record_type}')"
-    )
-
-
-def tables(dialect: str) -> Tables:
-    return Tables(
-        cases=_derived(dialect, "case", CASE_FIELDS),
-        funds=_derived(dialect, "funds", FUNDS_FIELDS),
-        documents=_derived(dialect, "document", DOCUMENT_FIELDS),
-    )
+# The facts tables kept by ingest (facts.py), with the case file's column names; the case type
+# kept as a column too.
+TABLES = Tables(
+    cases="case_facts", funds="fund_facts", documents="document_facts", kind_code="kind_code"
+)
 
 
 def ranking(conn: Connection, actor: Actor, period: ReportPeriod) -> dict[str, Any]:
@@ -110,7 +59,7 @@ def ranking(conn: Connection, actor: Actor, period: ReportPeriod) -> dict[str, A
         period,
         court_settings(),
         definitions=defs,
-        tables=tables(dialect),
+        tables=TABLES,
         dialect=Dialect(dialect),
         scope_sql=scope_sql,
         scope_params=params,

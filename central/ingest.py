@@ -40,6 +40,7 @@ from sqlalchemy import (
     and_,
     any_,
     bindparam,
+    delete,
     func,
     insert,
     select,
@@ -72,6 +73,7 @@ from workstation.sync.protocol import (
 
 from .auth import OFFICER, ROLES, Actor, iso, now
 from .blobs import SHA256
+from .facts import FACTS
 from .tables import case_scope, journal, officer_digests, push_chain_links, records
 
 log = logging.getLogger(__name__)
@@ -617,6 +619,7 @@ class _Ingest:
                 ),
                 changed,
             )
+        self.write_facts()
         if self.journal_rows:
             insert_rows(conn, journal, self.journal_rows)
         if self.new_links:
@@ -630,6 +633,24 @@ class _Ingest:
         )
         for part in _chunks(touched):
             update_case_digests(conn, part)
+
+    def write_facts(self) -> None:
+        """The indicators' columns of the records written (facts.py); a changed record's row is
+        replaced."""
+        for rtype, (table, row) in FACTS.items():
+            written = [
+                r
+                for r in self.records.values()
+                if r is not None and r.record_type == rtype and (r.new or r.dirty)
+            ]
+            for part in _chunks([r.record_id for r in written if not r.new]):
+                self.conn.execute(delete(table).where(among(self.conn, table.c.id, part)))
+            if written:
+                insert_rows(
+                    self.conn,
+                    table,
+                    [row(r.record_id, r.court_code, r.case_id, r.values) for r in written],
+                )
 
 
 def clean(value: Any) -> bool:

@@ -275,6 +275,154 @@ def _m6_push_chain_links(conn: Connection) -> None:
     md.create_all(conn)
 
 
+# The case type codes of migration 7 (index into the case kinds, 1-based; 0 unknown), as they
+# were when it was made: the character after 执 in the case number; a digit is 执 itself.
+_M7_KIND_LETTERS = ("恢", "保", "异", "复", "监", "协", "他")
+_M7_BATCH = 20_000
+
+
+def _m7_kind_sql(dialect: str, column: str) -> str:
+    find = "instr" if dialect == "sqlite" else "strpos"
+    whens = " ".join(f"WHEN '{c}' THEN {n}" for n, c in enumerate(_M7_KIND_LETTERS, start=2))
+    digits = " ".join(f"WHEN '{d}' THEN 1" for d in "0123456789")
+    return f"CASE substr({column}, {find}({column}, '执') + 1, 1) {whens} {digits} ELSE 0 END"
+
+
+def _m7_indicator_facts(conn: Connection) -> None:
+    """The fields the indicators read, as real indexed columns (case_facts, fund_facts,
+    document_facts), kept by ingest beside each record's JSON; filled here from the stored
+    records in batches of record ids."""
+    md = MetaData()
+    Table(
+        "case_facts",
+        md,
+        Column("id", String(200), primary_key=True),
+        Column("court_code", String(16), nullable=False),
+        Column("case_number", Text, nullable=False),
+        Column("kind_code", Integer, nullable=False),
+        Column("officer", Text, nullable=False),
+        Column("filing_date", String(10)),
+        Column("status", String(16)),
+        Column("closing_date", String(10)),
+        Column("closing_method", String(32)),
+        Column("principal", BigInteger, nullable=False),
+        Column("interest", BigInteger, nullable=False),
+        Column("claim_is_monetary", Integer, nullable=False),
+        Column("original_case_id", String(200)),
+        Column("deleted", Integer, nullable=False),
+        Index("case_facts_court_filing", "court_code", "filing_date"),
+        Index("case_facts_closing", "closing_date"),
+    )
+    Table(
+        "fund_facts",
+        md,
+        Column("id", String(200), primary_key=True),
+        Column("case_id", String(200), nullable=False),
+        Column("court_code", String(16), nullable=False),
+        Column("kind", String(16)),
+        Column("date", String(10)),
+        Column("amount", BigInteger, nullable=False),
+        Column("receipt_id", String(200)),
+        Column("reason", Text),
+        Column("end_date", String(10)),
+        Column("deleted", Integer, nullable=False),
+        Index("fund_facts_case", "case_id"),
+        Index("fund_facts_kind_date", "kind", "date"),
+    )
+    Table(
+        "document_facts",
+        md,
+        Column("id", String(200), primary_key=True),
+        Column("case_id", String(200), nullable=False),
+        Column("kind", String(32)),
+        Column("deleted", Integer, nullable=False),
+        Index("document_facts_case", "case_id"),
+    )
+    md.create_all(conn)
+    dialect = conn.dialect.name
+
+    def field(name: str, integer: bool = False, default: str | None = None) -> str:
+        if dialect == "postgresql":
+            value = f"CAST(j->>'{name}' AS bigint)" if integer else f"j->>'{name}'"
+        else:
+            value = f"json_extract(field_values, '$.{name}')"
+        return f"COALESCE({value}, {default})" if default is not None else value
+
+    number = field("case_number")
+    columns = {
+        "case_facts": (
+            "case",
+            {
+                "case_number": field("case_number", default="''"),
+                "kind_code": _m7_kind_sql(dialect, number),
+                "officer": field("officer", default="''"),
+                "filing_date": field("filing_date"),
+                "status": field("status"),
+                "closing_date": field("closing_date"),
+                "closing_method": field("closing_method"),
+                "principal": field("principal", True, "0"),
+                "interest": field("interest", True, "0"),
+                "claim_is_monetary": field("claim_is_monetary", True, "0"),
+                "original_case_id": field("original_case_id"),
+                "deleted": field("deleted", True, "0"),
+            },
+        ),
+        "fund_facts": (
+            "funds",
+            {
+                "case_id": "case_id",
+                "kind": field("kind"),
+                "date": field("date"),
+                "amount": field("amount", True, "0"),
+                "receipt_id": field("receipt_id"),
+                "reason": field("reason"),
+                "end_date": field("end_date"),
+                "deleted": field("deleted", True, "0"),
+            },
+        ),
+        "document_facts": (
+            "document",
+            {
+                "case_id": "case_id",
+                "kind": field("kind"),
+                "deleted": field("deleted", True, "0"),
+            },
+        ),
+    }
+    for table, (record_type, values) in columns.items():
+        names = ", ".join(["id", "court_code", *values])
+        exprs = ", ".join(["record_id", "court_code", *values.values()])
+        source = "records"
+        if dialect == "postgresql":  # one jsonb cast per record
+            source = (
+                "(SELECT record_type, record_id, case_id, court_code, "
+                "CAST(field_values AS jsonb) AS j FROM records WHERE record_type = :t "
+                "AND record_id > :after AND record_id <= :last OFFSET 0) r"
+            )
+        if table == "document_facts":
+            names = names.replace("court_code, ", "")
+            exprs = exprs.replace("court_code, ", "")
+        fill = text(
+            f"INSERT INTO {table} ({names}) SELECT {exprs} FROM {source} "
+            "WHERE record_type = :t AND record_id > :after AND record_id <= :last"
+        )
+        conn.execute(text(f"DELETE FROM {table}"))  # empty, unless a test re-runs migrations
+        after = ""
+        while True:
+            ids = conn.execute(
+                text(
+                    "SELECT record_id FROM records WHERE record_type = :t AND record_id > :after "
+                    "ORDER BY record_id LIMIT :n"
+                ),
+                {"t": record_type, "after": after, "n": _M7_BATCH},
+            ).fetchall()
+            if not ids:
+                break
+            last = ids[-1][0]
+            conn.execute(fill, {"t": record_type, "after": after, "last": last})
+            after = last
+
+
 MIGRATIONS: list[Callable[[Connection], None]] = [
     _m1_initial,
     _m2_case_digests,
@@ -282,6 +430,7 @@ MIGRATIONS: list[Callable[[Connection], None]] = [
     _m4_unmatched_receipts,
     _m5_field_list_free_digests,
     _m6_push_chain_links,
+    _m7_indicator_facts,
 ]
 
 LATEST_VERSION = len(MIGRATIONS)

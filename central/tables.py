@@ -167,3 +167,48 @@ unmatched_receipts = Table(
     Column("claimed_at", String(24)),
     Column("claimed_funds_id", String(200)),
 )
+
+# The fields the indicators read (workstation/indicators.py), as real indexed columns named as in
+# the case file's own tables, kept by ingest beside each record's JSON (central/facts.py).
+case_facts = Table(
+    "case_facts",
+    metadata,
+    Column("id", String(200), primary_key=True),  # the case record's id
+    Column("court_code", String(16), nullable=False),
+    Column("case_number", Text, nullable=False),
+    Column("kind_code", Integer, nullable=False),  # workstation.indicators.kind_code
+    Column("officer", Text, nullable=False),  # 承办人 as the record says
+    Column("filing_date", String(10)),
+    Column("status", String(16)),
+    Column("closing_date", String(10)),
+    Column("closing_method", String(32)),
+    Column("principal", BigInteger, nullable=False),  # fen
+    Column("interest", BigInteger, nullable=False),  # fen
+    Column("claim_is_monetary", Integer, nullable=False),
+    Column("original_case_id", String(200)),
+    Column("deleted", Integer, nullable=False),
+)
+
+fund_facts = Table(
+    "fund_facts",
+    metadata,
+    Column("id", String(200), primary_key=True),
+    Column("case_id", String(200), nullable=False),
+    Column("court_code", String(16), nullable=False),
+    Column("kind", String(16)),  # receipt, payout, deferral, escrow
+    Column("date", String(10)),
+    Column("amount", BigInteger, nullable=False),  # fen
+    Column("receipt_id", String(200)),
+    Column("reason", Text),
+    Column("end_date", String(10)),
+    Column("deleted", Integer, nullable=False),
+)
+
+document_facts = Table(
+    "document_facts",
+    metadata,
+    Column("id", String(200), primary_key=True),
+    Column("case_id", String(200), nullable=False),
+    Column("kind", String(32)),
+    Column("deleted", Integer, nullable=False),
+)

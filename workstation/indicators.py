@@ -349,6 +349,12 @@ class Tables:
     cases: str = "cases"
     funds: str = "funds"
     documents: str = "documents"
+    # a column of `cases` holding kind_code(case_number); empty: computed from the case number
+    kind_code: str = ""
+
+    def kind(self, dialect: Dialect) -> str:
+        """The case type code of the case `c`."""
+        return f"c.{self.kind_code}" if self.kind_code else dialect.kind_code("c.case_number")
 
 
 @dataclass(frozen=True)
@@ -373,9 +379,9 @@ class Dialect:
         return f"+{column}" if self.name == "sqlite" else column
 
     def keep_subquery(self) -> str:
-        """Appended to a subquery under an aggregate so that SQLite does not flatten it (and then
-        evaluate its expressions once for the WHERE, once for the GROUP BY, once for the row)."""
-        return " LIMIT -1" if self.name == "sqlite" else ""
+        """Appended to a subquery under an aggregate so that it is not flattened (and then its
+        expressions evaluated once for the WHERE, once for the GROUP BY, once for the row)."""
+        return " LIMIT -1" if self.name == "sqlite" else " OFFSET 0"
 
     def least(self, a: str, b: str) -> str:
         return f"MIN({a}, {b})" if self.name == "sqlite" else f"LEAST({a}, {b})"
@@ -415,6 +421,15 @@ class Dialect:
 
 SQLITE = Dialect("sqlite")
 KIND_CODES = {kind: n for n, kind in enumerate(CASE_KINDS, start=1)}
+_KIND_BY_CHAR = {kind[1]: n for kind, n in KIND_CODES.items() if len(kind) == 2} | dict.fromkeys(
+    "0123456789", 1
+)
+
+
+def kind_code(case_number: str) -> int:
+    """Dialect.kind_code in Python, for a server that keeps it as a column (central/facts.py)."""
+    at = case_number.find("执") + 1  # 0 when absent, as SQL's instr
+    return _KIND_BY_CHAR.get(case_number[at : at + 1], 0)
 
 
 def _term_sql(term: str) -> str:
@@ -494,7 +509,7 @@ def _case_sql(
         SELECT {key}kind, mask, COUNT(*), SUM(claim), SUM(recovered), SUM(days){ids}
         FROM (
             SELECT {inner_key}c.id AS id,
-                   {dialect.kind_code("c.case_number")} AS kind,
+                   {tables.kind(dialect)} AS kind,
                    {bits} AS mask,
                    {claim} AS claim, {recovered} AS recovered, {days} AS days
             FROM {tables.cases} c{joins}
@@ -704,7 +719,7 @@ def _funds(
     from .enforcement import to_fund_events  # the records -> domain objects, once
 
     sql = _funds_candidates_sql(tables, scope_sql).format(
-        kind=dialect.kind_code("c.case_number"), group=f", c.{group}" if group else ""
+        kind=tables.kind(dialect), group=f", c.{group}" if group else ""
     )
     candidates = {row[0]: (row[1], row[2] if group else None) for row in execute(sql, params)}
     if not candidates:

@@ -99,6 +99,25 @@ def test_officer_against_court(fixed) -> None:
     assert whole.numerator.count == 6
 
 
+def test_kind_code_in_python_is_the_sql_one(case_file: CaseFile) -> None:
+    """The server keeps the case type as a column (central/facts.py) computed in Python."""
+    from workstation.indicators import SQLITE, kind_code
+
+    for number in (
+        "（2026）豫0302执1号",
+        "（2026）豫0302执恢12号",
+        "（2026）豫0302执保3号",
+        "（2026）豫0302执异4号",
+        "（2026）豫0302执",
+        "豫0302",
+        "",
+    ):
+        sql = SQLITE.kind_code(":n")
+        assert case_file.conn.execute(f"SELECT {sql}", {"n": number}).fetchone()[0] == kind_code(
+            number
+        ), number
+
+
 def test_week_holding_the_month_end(fixed) -> None:
     cf, ids = fixed
     week = ReportPeriod.week(date(2026, 10, 31))
