@@ -275,7 +275,14 @@ class Figure:
 
     count: int = 0
     amount: int = 0  # fen, or days for `days`
-    case_ids: tuple[str, ...] = ()
+    ids: tuple[str, ...] = ()
+    # the cases, read when first asked for (compute's case lists): None: `ids` holds them
+    load: Callable[[], tuple[str, ...]] | None = field(default=None, compare=False, repr=False)
+
+    @property
+    def case_ids(self) -> tuple[str, ...]:
+        """The cases behind the figure, sorted by id."""
+        return self.load() if self.load is not None else self.ids
 
 
 @dataclass(frozen=True)
@@ -618,11 +625,14 @@ def compute_grouped(
     scope_params: Mapping[str, Any] | None = None,
     group: str | None = None,
     with_ids: bool = True,
+    lazy_ids: bool = False,
 ) -> dict[Any, tuple[IndicatorValue, ...]]:
     """Every indicator for `period`, per value of the case column `group` (None: one group, key
     None). `execute(sql, params)` runs a query with :named parameters and returns its rows.
 
-    `scope_sql` is an extra "AND ..." restriction on the cases table `c`.
+    `scope_sql` is an extra "AND ..." restriction on the cases table `c`. `lazy_ids`: the cases'
+    case lists are read when one is first asked for (one more pass, through `execute`, which
+    must still work then); the funds' are read at once (few).
     """
     defs = definitions or default_definitions()
     params: dict[str, Any] = dict(scope_params or {})
@@ -638,9 +648,9 @@ def compute_grouped(
     sets = _case_sets(case_defs)
     # accumulators: group -> set index -> kind code -> _Acc
     found: dict[Any, dict[int, dict[int, _Acc]]] = {}
-    amount_of = {"claim": 3, "recovered": 4, "days": 5}
+    lists: _CaseLists | None = None
     if sets:
-        sql = _case_sql(sets, tables, dialect, scope_sql, group, with_ids)
+        eager = with_ids and not lazy_ids
         if any("within_legal_period" in terms for terms in sets):
             params["deadlines"] = json.dumps(legal_deadlines(period, settings, defs.legal_period))
         wanted_amounts = {
@@ -650,22 +660,14 @@ def compute_grouped(
             if side is not None and side.amount
             for k in [sets.index(side.terms)]
         }
-        for row in execute(sql, params):
-            if group:
-                key, row = row[0], row[1:]
-            else:
-                key = None
-            kind, mask, count = row[0], row[1], row[2]
-            ids = row[6].split(",") if with_ids and row[6] else []
-            by_set = found.setdefault(key, {})
-            for k in range(len(sets)):
-                if mask & (1 << k):
-                    acc = by_set.setdefault(k, {}).setdefault(kind, _Acc())
-                    acc.count += count
-                    amount = wanted_amounts.get(k)
-                    if amount:
-                        acc.amount += int(row[amount_of[amount]] or 0)
-                    acc.ids.extend(ids)
+        sql = _case_sql(sets, tables, dialect, scope_sql, group, eager)
+        found = _accumulate(execute(sql, params), len(sets), group, eager, wanted_amounts)
+        if with_ids and lazy_ids:
+            sql_ids = _case_sql(sets, tables, dialect, scope_sql, group, True)
+            bind = dict(params)
+            lists = _CaseLists(
+                lambda: _accumulate(execute(sql_ids, bind), len(sets), group, True, {})
+            )
     funds_found = _funds(execute, period, settings, defs, tables, dialect, scope_sql, params, group)
     keys = set(found) | set(funds_found)
     if group is None:
@@ -680,15 +682,69 @@ def compute_grouped(
                 den = figures.get(d.denominator.terms, Figure()) if d.denominator else None
             else:
                 by_set = found.get(key, {})
-                num = _figure(by_set.get(sets.index(d.numerator.terms), {}), d.kinds)
-                den = (
-                    _figure(by_set.get(sets.index(d.denominator.terms), {}), d.kinds)
-                    if d.denominator
-                    else None
-                )
+                sides = []
+                for side in (d.numerator, d.denominator):
+                    if side is None:
+                        sides.append(None)
+                        continue
+                    k = sets.index(side.terms)
+                    figure = _figure(by_set.get(k, {}), d.kinds)
+                    if lists is not None:
+                        load = functools.partial(lists.ids, key, k, d.kinds)
+                        figure = Figure(figure.count, figure.amount, load=load)
+                    sides.append(figure)
+                num, den = sides
             values.append(IndicatorValue(d, num, den))
         out[key] = tuple(values)
     return out
+
+
+def _accumulate(
+    rows: Iterable[Sequence[Any]],
+    n_sets: int,
+    group: str | None,
+    with_ids: bool,
+    wanted_amounts: Mapping[int, str],
+) -> dict[Any, dict[int, dict[int, _Acc]]]:
+    """The case pass's rows (group, kind, mask, count, sums, ids) added up per group, condition
+    set and case type."""
+    amount_of = {"claim": 3, "recovered": 4, "days": 5}
+    found: dict[Any, dict[int, dict[int, _Acc]]] = {}
+    for row in rows:
+        if group:
+            key, row = row[0], row[1:]
+        else:
+            key = None
+        kind, mask, count = row[0], row[1], row[2]
+        ids = row[6].split(",") if with_ids and row[6] else []
+        by_set = found.setdefault(key, {})
+        for k in range(n_sets):
+            if mask & (1 << k):
+                acc = by_set.setdefault(k, {}).setdefault(kind, _Acc())
+                acc.count += count
+                amount = wanted_amounts.get(k)
+                if amount:
+                    acc.amount += int(row[amount_of[amount]] or 0)
+                acc.ids.extend(ids)
+    return found
+
+
+class _CaseLists:
+    """The case lists of one computation, read on the first request for any of them."""
+
+    def __init__(self, load: Callable[[], dict[Any, dict[int, dict[int, _Acc]]]]) -> None:
+        self._load = load
+        self._found: dict[Any, dict[int, dict[int, _Acc]]] | None = None
+        self._made: dict[tuple[Any, int, tuple[str, ...]], tuple[str, ...]] = {}
+
+    def ids(self, key: Any, k: int, kinds: Sequence[str]) -> tuple[str, ...]:
+        if self._found is None:
+            self._found = self._load()
+        made = self._made.get((key, k, tuple(kinds)))
+        if made is None:
+            by_set = self._found.get(key, {})
+            made = self._made[(key, k, tuple(kinds))] = _figure(by_set.get(k, {}), kinds).ids
+        return made
 
 
 def _figure(by_kind: Mapping[int, _Acc], kinds: Sequence[str]) -> Figure:
@@ -814,8 +870,13 @@ def compute(
     settings: CourtSettings | None = None,
     definitions: Definitions | None = None,
     with_ids: bool = True,
+    lazy_ids: bool = True,
 ) -> IndicatorReport:
-    """Every indicator of the case file for `scope` in `period`, with the cases behind each."""
+    """Every indicator of the case file for `scope` in `period`, with the cases behind each.
+
+    The case lists are read from `conn` when one is first asked for (`Figure.case_ids`; most
+    reports never ask): ask while `conn` is open. They then show the file as it is at that
+    moment. `lazy_ids=False` reads them at once."""
     from .enforcement import court_settings
 
     sql, params = _scope_sql(scope)
@@ -827,6 +888,7 @@ def compute(
         scope_sql=sql,
         scope_params=params,
         with_ids=with_ids,
+        lazy_ids=lazy_ids,
     )
     return IndicatorReport(scope, period, grouped[None])
 

@@ -99,6 +99,21 @@ def test_officer_against_court(fixed) -> None:
     assert whole.numerator.count == 6
 
 
+def test_case_lists_read_when_asked_equal_those_read_at_once(fixed) -> None:
+    cf, _ids = fixed
+    for period in (OCTOBER, ReportPeriod.year(2026)):
+        lazy = compute(cf.conn, period, Scope(court="豫0302"))
+        eager = compute(cf.conn, period, Scope(court="豫0302"), lazy_ids=False)
+        assert lazy.values[0].numerator.load is not None
+        for a, b in zip(lazy.values, eager.values, strict=True):
+            for fa, fb in ((a.numerator, b.numerator), (a.denominator, b.denominator)):
+                if fb is None:
+                    assert fa is None
+                    continue
+                assert (fa.count, fa.amount, fa.case_ids) == (fb.count, fb.amount, fb.case_ids)
+        assert any(v.numerator.case_ids for v in lazy.values)
+
+
 def test_kind_code_in_python_is_the_sql_one(case_file: CaseFile) -> None:
     """The server keeps the case type as a column (central/facts.py) computed in Python."""
     from workstation.indicators import SQLITE, kind_code
