@@ -130,6 +130,7 @@ def _update(**fields: Any) -> dict[str, Any]:
 @example(wire=_update(principal=2**70))  # found: OverflowError writing it to SQLite
 @example(wire=_update(notes="\ud800"))  # found: UnicodeEncodeError (a lone surrogate)
 @example(wire=_update(notes="\x00"))  # PostgreSQL's text refuses NUL: the server does too
+@example(wire={**_update(notes="x"), "server_seq": 2**63})  # found: OverflowError
 def test_a_pulled_change_is_read_or_refused_in_chinese_and_applied_or_refused_cleanly(
     with_case: CaseFile, wire: Any
 ) -> None:
@@ -237,6 +238,7 @@ class PushAnswers:
 @FUZZ
 @given(reply=PUSH_REPLIES)
 @example(reply={"results": [{"change_id": "", "status": "accepted"}]})  # found: KeyError
+@example(reply={"results": [{"change_id": "", "status": "accepted", "server_seq": 2**70}]})
 def test_a_push_answer_is_taken_or_the_sync_stops_in_chinese_with_the_file_as_before(
     with_case: CaseFile, reply: Any
 ) -> None:

@@ -45,7 +45,7 @@ from typing import Any
 from ..store import chain
 from ..store.errors import ChangeRefused
 from ..store.journal import Change
-from ..store.records import check_value, record_digest, record_type, storable
+from ..store.records import MAX_INT, check_value, record_digest, record_type, storable
 
 API = "/api/v1"
 PUSH_BATCH = 500
@@ -129,7 +129,7 @@ def change_from_wire(data: Any, *, origin: str = "server") -> Change:
         if k not in fields or not isinstance(v, str) or not storable(v):
             raise ProtocolError("变更记录的版本信息错误。", f"bad base entry {k!r}")
     server_seq = data.get("server_seq")
-    if server_seq is not None and (type(server_seq) is not int or server_seq < 1):
+    if server_seq is not None and (type(server_seq) is not int or not 1 <= server_seq <= MAX_INT):
         raise ProtocolError("变更记录的序号错误。", f"bad server_seq {server_seq!r}")
     return Change(
         data["change_id"],
@@ -159,7 +159,7 @@ def push_results_from_wire(data: Any) -> dict[str, PushResult]:
         if (
             not isinstance(change_id, str)
             or not isinstance(reason, str)
-            or (taken and (type(seq) is not int or seq < 1))
+            or (taken and (type(seq) is not int or not 1 <= seq <= MAX_INT))
         ):
             raise ProtocolError("服务器对上传的答复格式错误。", f"push result {r!r:.200}")
         out[change_id] = PushResult(change_id, r["status"], seq if taken else None, reason)
@@ -172,7 +172,7 @@ def page_from_wire(data: Any) -> tuple[list[Any], int, bool]:
     if not isinstance(data, dict) or not isinstance(data.get("changes"), list):
         raise ProtocolError("服务器返回的变更页格式错误。", f"page: {type(data).__name__}")
     after, more = data.get("next"), data.get("more")
-    if type(after) is not int or after < 0 or type(more) is not bool:
+    if type(after) is not int or not 0 <= after <= MAX_INT or type(more) is not bool:
         raise ProtocolError("服务器返回的变更页格式错误。", f"page: next {after!r}, more {more!r}")
     return data["changes"], after, more
 
