@@ -13,7 +13,7 @@ officers often type them.
 
 import sqlite3
 import unicodedata
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Sequence
 
 from ..domain.case_number import normalize_fragment
 
@@ -90,26 +90,48 @@ def _index_chunk(conn: sqlite3.Connection, ids: list[str], fresh: Collection[str
     for n, case_id, case_number, basis_number, notes, deleted in cases:
         if deleted:
             continue
-        own = parties.get(case_id, [])
-        texts = [case_number, _without_year_brackets(case_number), basis_number, notes]
-        names = [case_number]
-        for _role, name, *rest in own:
-            texts.append(name)
-            texts.extend(rest)
-            names.extend((name, rest[-1]))  # rest[-1]: the legal representative
-        present = [t for t in texts if t]
-        normalized = _normalize_each(present)
-        bodies.append((n, "\n".join(normalized)))
-        folded = dict(zip(present, normalized, strict=True))  # every name is one of the texts
-        pairs = dict.fromkeys(p for name in names if name for p in _pairs(folded[name]))
-        pair_bodies.append((n, " ".join(pairs)))
-        summaries.append(
-            (
-                n,
-                "、".join(p[1] for p in own if p[0] == "applicant"),
-                "、".join(p[1] for p in own if p[0] == "debtor"),
-            )
+        body, pairs, applicants, debtors = case_entry(
+            case_number, basis_number, notes, parties.get(case_id, [])
         )
+        bodies.append((n, body))
+        pair_bodies.append((n, pairs))
+        summaries.append((n, applicants, debtors))
+    insert_entries(conn, bodies, pair_bodies, summaries)
+
+
+def case_entry(
+    case_number: str, basis_number: str | None, notes: str | None, parties: Sequence[Sequence]
+) -> tuple[str, str, str, str]:
+    """A case's search entry: (case_search body, case_bigrams body, applicants, debtors), from
+    its fields and its parties that are not deleted, in the order they were made, each as
+    (role, name, id_number, phone, address, credit_code, legal_representative). A pure function:
+    a sync helper process builds the entries of the cases a pulled page makes (sync/prefetch.py).
+    """
+    texts = [case_number, _without_year_brackets(case_number), basis_number, notes]
+    names = [case_number]
+    for _role, name, *rest in parties:
+        texts.append(name)
+        texts.extend(rest)
+        names.extend((name, rest[-1]))  # rest[-1]: the legal representative
+    present = [t for t in texts if t]
+    normalized = _normalize_each(present)
+    folded = dict(zip(present, normalized, strict=True))  # every name is one of the texts
+    pairs = dict.fromkeys(p for name in names if name for p in _pairs(folded[name]))
+    return (
+        "\n".join(normalized),
+        " ".join(pairs),
+        "、".join(p[1] for p in parties if p[0] == "applicant"),
+        "、".join(p[1] for p in parties if p[0] == "debtor"),
+    )
+
+
+def insert_entries(
+    conn: sqlite3.Connection,
+    bodies: Iterable[tuple[int, str]],
+    pair_bodies: Iterable[tuple[int, str]],
+    summaries: Iterable[tuple[int, str, str]],
+) -> None:
+    """Insert search entries (by cases.n) of cases that have none."""
     conn.executemany("INSERT INTO case_search(rowid, body) VALUES (?, ?)", bodies)
     conn.executemany("INSERT INTO case_bigrams(rowid, body) VALUES (?, ?)", pair_bodies)
     conn.executemany("INSERT INTO case_index(n, applicants, debtors) VALUES (?, ?, ?)", summaries)
