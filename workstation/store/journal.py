@@ -11,7 +11,7 @@ import functools
 import hashlib
 import json
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -262,7 +262,12 @@ def _append_journal(conn: sqlite3.Connection, rows: list[tuple]) -> None:
     before (store/chain.py): one sha256 per row, two for a change made here."""
     if not rows:
         return
-    previous, previous_push = chain_heads(conn)
+    conn.executemany(_INSERT_JOURNAL, _chained(*chain_heads(conn), rows))
+
+
+def _chained(previous: str, previous_push: str, rows: list[tuple]) -> list[tuple]:
+    """`_journal_row`s as inserted: their chain values (push_chain, chain) computed from the
+    values before them."""
     out = []
     link, push_link, row_entry = chain.link, chain.push_link, chain.row_entry
     for row in rows:
@@ -272,7 +277,7 @@ def _append_journal(conn: sqlite3.Connection, rows: list[tuple]) -> None:
             push = previous_push = push_link(previous_push, content_hash)
         previous = link(previous, row_entry(*row[:11], push))
         out.append((*row[:11], push, previous))
-    conn.executemany(_INSERT_JOURNAL, out)
+    return out
 
 
 @functools.cache
@@ -333,9 +338,7 @@ def _insert_new_records(
     """apply_changes for changes that each create a new record: the same checks in the same
     order, the same state, journal and summary, written with one statement per table."""
     result = Applied()
-    journal_rows = []
-    rows: dict[str, list[list[Any]]] = {}
-    running = _load_summary(conn)
+    checked = []
     refs = [
         ch.fields.get(rt.case_ref)
         for ch in changes
@@ -363,26 +366,74 @@ def _insert_new_records(
                 raise ChangeRefused(
                     "所属案件不存在，未保存。", f"{rt.name} {ch.record_id}: no case {case_id}"
                 )
-        # every key of `values` is a field (checked above), so this is the fields' order
-        full = _defaults(rt.name) | values
-        rows.setdefault(rt.name, []).append([ch.record_id, *full.values(), ch.change_id])
-        if running is not None:
-            running[0] += 1
-            running[1] += new_record_digest(rt, ch.record_id, ch.change_id)
-        journal_rows.append(_journal_row(ch, values))
+        checked.append(values)
         result.changes.append(ch)
         result.case_ids.add(case_id)
-    for name, table_rows in rows.items():
+    write_new_records(conn, new_record_rows(changes, checked))
+    return result
+
+
+@dataclass
+class NewRecordRows:
+    """What `_insert_new_records` writes for changes that each create a record not yet here."""
+
+    state: dict[str, list[list[Any]]]  # by record type: id, the fields in order, _origin
+    journal: list[tuple]  # `_journal_row`s; as inserted (chain values set) if `chained_from`
+    chained_from: str | None  # the chain value before the first row, when they are chained
+    count: int  # added to the kept summary
+    digest: int
+
+
+def new_record_rows(
+    changes: Sequence[Change],
+    values: Sequence[dict[str, Any]] | None = None,
+    *,
+    chain_from: str | None = None,
+) -> NewRecordRows:
+    """The rows of changes that each create a new record (checked as `_insert_new_records` does:
+    this only builds). `values`: each change's checked fields, if not its own fields. With
+    `chain_from`, the journal rows are chained from it when no row needs a push chain value.
+    A pure function, so that a sync helper process can build a pulled page's rows
+    (sync/prefetch.py); `write_new_records` writes them."""
+    state: dict[str, list[list[Any]]] = {}
+    journal_rows = []
+    digest = 0
+    for i, ch in enumerate(changes):
+        rt = RECORD_TYPES[ch.record_type]
+        fields = ch.fields if values is None else values[i]
+        # every key of `fields` is a field (checked before), so this is the fields' order
+        full = _defaults(rt.name) | fields
+        state.setdefault(rt.name, []).append([ch.record_id, *full.values(), ch.change_id])
+        digest += new_record_digest(rt, ch.record_id, ch.change_id)
+        journal_rows.append(_journal_row(ch, fields))
+    chained = chain_from is not None and all(row[11] is None for row in journal_rows)
+    if chained:
+        # no push chain value: the push chain's head is not needed
+        journal_rows = _chained(chain_from, chain.GENESIS, journal_rows)
+    return NewRecordRows(
+        state, journal_rows, chain_from if chained else None, len(journal_rows), digest
+    )
+
+
+def write_new_records(conn: sqlite3.Connection, rows: NewRecordRows) -> None:
+    """Insert what `new_record_rows` built (inside the caller's transaction); its chain values
+    are kept only if the journal still ends where they start from."""
+    for name, table_rows in rows.state.items():
         rt = RECORD_TYPES[name]
         cols = ["id", *_defaults(name), "_origin"]
         conn.executemany(
             f"INSERT INTO {rt.table} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
             table_rows,
         )
+    running = _load_summary(conn)
     if running is not None:
-        store_summary(conn, running[0], running[1])
-    _append_journal(conn, journal_rows)
-    return result
+        store_summary(conn, running[0] + rows.count, running[1] + rows.digest)
+    if rows.chained_from is not None and rows.chained_from == chain_heads(conn)[0]:
+        conn.executemany(_INSERT_JOURNAL, rows.journal)
+    elif rows.chained_from is not None:
+        _append_journal(conn, [(*row[:11], None) for row in rows.journal])
+    else:
+        _append_journal(conn, rows.journal)
 
 
 SUMMARY_KEY = "summary"  # meta: "count digest-hex" of every record, kept by apply_changes
