@@ -28,8 +28,8 @@ from ..store.database import create_case_file
 from ..store.errors import ChangeRefused
 from ..store.journal import pending_changes, push_links, store_summary, stored_summary
 from ..store.records import RECORD_TYPES, digest_versions
-from . import protocol
-from .apply import apply_pulled
+from . import prefetch, protocol
+from .apply import PullOutcome, apply_pulled
 from .state import open_conflict_count
 
 log = logging.getLogger(__name__)
@@ -377,13 +377,16 @@ class SyncClient:
             "pull",
         )
 
-    def pull(self, report: SyncReport, into: CaseFile | None = None) -> bool:
+    def pull(
+        self, report: SyncReport, into: CaseFile | None = None, *, helped: bool = True
+    ) -> bool:
         """Pull pages after the cursor into `into` (default: this case file). Returns whether
         every change could be applied (False: some concern records this file lacks).
 
         The next page is fetched while this one is written (one request in flight at a time);
         the cursor moves only with a page written, so a fetched page that is never written is
-        simply fetched again next time.
+        simply fetched again next time. When the first page says more follow, a helper process
+        fetches and prepares the rest (sync/prefetch.py; not with `helped=False`).
         """
         target = into or self.cf
         if stored_summary(target.conn) is None:
@@ -391,38 +394,87 @@ class SyncClient:
             # after the pull reads it instead of hashing every record pulled.
             local_summary(target)
         complete = True
-        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="pull") as fetcher:
-            upcoming = fetcher.submit(self._fetch_page, int(target.meta("pull_cursor", "0")))
-            while True:
-                self._check_cancel()
-                self.progress("下载变更", report.pulled, None)
-                try:
-                    wires, after, more = protocol.page_from_wire(upcoming.result())
-                    if more:
-                        upcoming = fetcher.submit(self._fetch_page, after)
-                    # Checked here, not in the fetching thread: two threads running Python hand
-                    # the GIL back and forth at every SQLite call of the writer (a first sync
-                    # took 20% longer); the fetcher only waits on the network and parses JSON in C.
-                    changes = [protocol.pulled_from_wire(c) for c in wires]
-                    with target.transaction() as conn:
-                        outcome = apply_pulled(conn, changes)
-                        search.index_cases(
-                            conn, outcome.applied.case_ids, outcome.applied.created_case_ids
-                        )
-                        conn.execute(
-                            "INSERT INTO meta(key, value) VALUES ('pull_cursor', ?) "
-                            "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-                            (str(after),),
-                        )
-                except protocol.ProtocolError as exc:
-                    raise _bad_reply(exc.reason, exc.detail) from exc
-                except ChangeRefused as exc:  # a well-formed change this file cannot take
-                    raise _bad_reply(exc.message, exc.detail) from exc
-                report.pulled += len(outcome.applied.changes)
-                report.acknowledged += outcome.acknowledged
-                complete = complete and not outcome.unknown_base
-                if not more:
-                    return complete
+        helper = None
+        try:
+            with ThreadPoolExecutor(max_workers=1, thread_name_prefix="pull") as fetcher:
+                upcoming = fetcher.submit(self._fetch_page, int(target.meta("pull_cursor", "0")))
+                while True:
+                    self._check_cancel()
+                    self.progress("下载变更", report.pulled, None)
+                    try:
+                        wires, after, more = protocol.page_from_wire(upcoming.result())
+                        if more and helped and helper is None:
+                            helper = self._page_helper(after)  # starts while this page is written
+                        if more and helper is None:
+                            upcoming = fetcher.submit(self._fetch_page, after)
+                        # Checked here, not in the fetching thread: two threads running Python
+                        # hand the GIL back and forth at every SQLite call of the writer (a first
+                        # sync took 20% longer); the fetcher only waits on the network and
+                        # parses JSON in C.
+                        changes = [protocol.pulled_from_wire(c) for c in wires]
+                        with target.transaction() as conn:
+                            outcome = apply_pulled(conn, changes)
+                            search.index_cases(
+                                conn, outcome.applied.case_ids, outcome.applied.created_case_ids
+                            )
+                            conn.execute(
+                                "INSERT INTO meta(key, value) VALUES ('pull_cursor', ?) "
+                                "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                                (str(after),),
+                            )
+                    except protocol.ProtocolError as exc:
+                        raise _bad_reply(exc.reason, exc.detail) from exc
+                    except ChangeRefused as exc:  # a well-formed change this file cannot take
+                        raise _bad_reply(exc.message, exc.detail) from exc
+                    report.pulled += len(outcome.applied.changes)
+                    report.acknowledged += outcome.acknowledged
+                    complete = complete and not outcome.unknown_base
+                    if not more:
+                        return complete
+                    if helper is not None:
+                        break
+        except BaseException:
+            if helper is not None:
+                helper.close()
+            raise
+        return self._pull_helped(report, target, helper, after) and complete
+
+    def _page_helper(self, since: int) -> prefetch.PageHelper | None:
+        """A helper process fetching and preparing the pages after `since` over HTTP, with this
+        sync's token; None where there is none (another transport, no process to be had)."""
+        if not isinstance(self.transport, HttpTransport) or not self.token:
+            return None
+        try:
+            return prefetch.PageHelper(self.transport.base_url, self.token, since)
+        except OSError as exc:
+            log.warning("no helper process for the pull: %s", exc)
+            return None
+
+    def _pull_helped(
+        self, report: SyncReport, target: CaseFile, helper: prefetch.PageHelper, since: int
+    ) -> bool:
+        """The rest of a pull as the helper prepares it; where the helper stops (for any reason:
+        network, token, a page it cannot read), the ordinary way goes on from the cursor and
+        says what is wrong, if anything is."""
+        complete = True
+
+        def written(applied: int, outcome: PullOutcome) -> None:
+            nonlocal complete
+            report.pulled += applied
+            report.acknowledged += outcome.acknowledged
+            complete = complete and not outcome.unknown_base
+            self.progress("下载变更", report.pulled, None)
+
+        try:
+            last = prefetch.pull_pages(target, helper, since, self._check_cancel, written)
+        except ChangeRefused as exc:  # a well-formed change this file cannot take
+            raise _bad_reply(exc.message, exc.detail) from exc
+        finally:
+            helper.close()
+        if last.prepared is not None:
+            return complete
+        log.info("pull helper stopped at %d (%s): going on without it", last.since, last.reason)
+        return self.pull(report, into=target, helped=False) and complete
 
     def check(self, report: SyncReport) -> None:
         """Compare summaries; on a mismatch download a fresh copy and swap it in."""

@@ -1,0 +1,433 @@
+"""A long pull's pages fetched and prepared in a second process while this one writes.
+
+A first sync receives tens of thousands of changes, and about half of the time of applying one
+is Python: checking its values off the wire, building its rows and its journal row with their
+chain values, folding its case's search text. The machine has two cores, so a helper process
+(spawned, like the demo generator's) fetches the pages after the cursor with its own HTTP client
+and the sync's token, parses and checks each change (protocol.pulled_from_wire), and for a page
+in which every change creates a record builds what `journal.write_new_records` inserts
+(`journal.new_record_rows`) and the search entries of the cases the page makes
+(`search.case_entry`). This process checks what only the case file can tell (no change and no
+record of the page is here yet, the cases named exist), writes the page, and moves the cursor in
+the same transaction, as the ordinary pull does; consecutive pages already prepared share one
+transaction (the cursor moves with the last), which saves commits.
+
+Whatever the helper cannot prepare goes the ordinary way: a page holding other changes, or one
+this file turns out to hold already, is applied by `apply_pulled` here. Whatever goes wrong in the
+helper (network, an expired token, a reply it cannot read) ends it, and the sync carries on from
+the cursor the ordinary way, with its retries and its messages. The helper never opens the case
+file; it stops when the sync ends, is cancelled, or its parent dies.
+"""
+
+import json
+import logging
+import multiprocessing
+import queue
+import sqlite3
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import astuple, dataclass
+from typing import Any
+
+from ..store import journal, search
+from ..store.journal import Change, NewRecordRows
+from ..store.records import RECORD_TYPES
+from . import protocol
+from .apply import PullOutcome, apply_pulled
+
+log = logging.getLogger(__name__)
+
+# Pages written in one transaction at most, when the helper has them ready (each PULL_PAGE
+# changes): fewer commits, and still a bounded amount to redo after a kill.
+PAGES_PER_TRANSACTION = 4
+_WAIT = 0.2  # seconds between looks at cancel and the helper while waiting for a page
+
+
+@dataclass
+class PreparedPage:
+    """A pulled page in which every change creates a record, ready to write."""
+
+    rows: NewRecordRows
+    # cases the page's records belong to but does not make: they must be here already
+    cases_named: list[str]
+    # search entries of the cases the page makes, by case id: (body, pairs, applicants, debtors)
+    entries: dict[str, tuple[str, str, str, str]]
+
+
+# -- both processes -------------------------------------------------------------------------------
+
+
+def prepare_page(changes: Sequence[Change], chain_from: str | None) -> PreparedPage | list[tuple]:
+    """A page's checked changes prepared for `apply_prepared`, or, when they are not all new
+    records each made once with what they require, as plain tuples for `apply_pulled`.
+
+    Decides only what the page itself tells; `apply_prepared` checks the rest against the file.
+    A record of a case made later in the page, not earlier, counts as naming a case that must be
+    here already, so that the ordinary way sets it aside as it would."""
+    made: set[str] = set()
+    cases_made: set[str] = set()
+    cases_named: dict[str, None] = {}
+    for ch in changes:
+        rt = RECORD_TYPES[ch.record_type]
+        fields = ch.fields
+        if (
+            ch.record_id in made
+            or ch.skipped
+            or list(ch.base.values()).count(None) != len(ch.base)
+            or not rt.by_name.keys() >= fields.keys()
+            or not all(fields.get(k) not in (None, "") for k in rt.required)
+        ):
+            return [astuple(ch) for ch in changes]
+        if rt.case_ref is None:
+            cases_made.add(ch.record_id)
+        else:
+            case_id = fields.get(rt.case_ref, rt.by_name[rt.case_ref].default)
+            if not isinstance(case_id, str):
+                return [astuple(ch) for ch in changes]
+            if case_id not in cases_made:
+                cases_named.setdefault(case_id)
+        made.add(ch.record_id)
+    if len({ch.change_id for ch in changes}) != len(changes):
+        return [astuple(ch) for ch in changes]
+    rows = journal.new_record_rows(changes, chain_from=chain_from)
+    return PreparedPage(rows, list(cases_named), _entries(rows))
+
+
+def _entries(rows: NewRecordRows) -> dict[str, tuple[str, str, str, str]]:
+    """Search entries of the cases these rows make, by case id (their parties in the order the
+    store reads them: as made)."""
+    case_rows = rows.state.get("case", [])
+    cols = _columns("case")
+    number, basis, notes, deleted = (
+        cols["case_number"],
+        cols["basis_number"],
+        cols["notes"],
+        cols["deleted"],
+    )
+    parties: dict[str, list[list[Any]]] = {}
+    pcols = _columns("party")
+    wanted = [pcols[c] for c in _PARTY_TEXTS]
+    for row in rows.state.get("party", []):
+        if row[pcols["deleted"]] == 0:
+            parties.setdefault(row[pcols["case_id"]], []).append([row[i] for i in wanted])
+    return {
+        row[0]: search.case_entry(row[number], row[basis], row[notes], parties.get(row[0], []))
+        for row in case_rows
+        if not row[deleted]
+    }
+
+
+# a party's columns in a case's search entry (search.case_entry)
+_PARTY_TEXTS = (
+    "role",
+    "name",
+    "id_number",
+    "phone",
+    "address",
+    "credit_code",
+    "legal_representative",
+)
+
+
+def _columns(record_type: str) -> dict[str, int]:
+    """Positions in a `NewRecordRows.state` row: id, the fields in order, _origin."""
+    return {name: i for i, name in enumerate(["id", *RECORD_TYPES[record_type].columns])}
+
+
+# -- this process ---------------------------------------------------------------------------------
+
+
+def apply_prepared(
+    conn: sqlite3.Connection, page: PreparedPage | list[tuple]
+) -> tuple[int, PullOutcome]:
+    """Apply a prepared page inside the caller's transaction, search tables included: what
+    `apply_pulled` and `search.index_cases` would do with its changes. Returns the number of
+    changes applied and, for a page that went the ordinary way, what `apply_pulled` said."""
+    if isinstance(page, list):
+        return _apply_ordinarily(conn, [Change(*t) for t in page])
+    rows = page.rows
+    if (
+        _present(conn, "journal", "change_id", [row[0] for row in rows.journal])
+        or any(
+            _present(conn, RECORD_TYPES[name].table, "id", [row[0] for row in state])
+            for name, state in rows.state.items()
+        )
+        or len(_present(conn, "cases", "id", page.cases_named)) != len(page.cases_named)
+    ):
+        return _apply_ordinarily(conn, list(_changes_of(rows.journal)))
+    (before,) = conn.execute("SELECT coalesce(max(n), 0) FROM cases").fetchone()
+    journal.write_new_records(conn, rows)
+    # First the cases made before (their entries made again), then the new ones in the order
+    # of their keys: the full-text tables take rowids in ascending order without flushing.
+    search.index_cases(conn, page.cases_named)
+    made = dict(conn.execute("SELECT id, n FROM cases WHERE n > ?", (before,)))
+    bodies, pair_bodies, summaries = [], [], []
+    for case_id, (body, pairs, applicants, debtors) in page.entries.items():
+        n = made[case_id]
+        bodies.append((n, body))
+        pair_bodies.append((n, pairs))
+        summaries.append((n, applicants, debtors))
+    search.insert_entries(conn, bodies, pair_bodies, summaries)
+    return rows.count, PullOutcome()
+
+
+def _apply_ordinarily(conn: sqlite3.Connection, changes: list[Change]) -> tuple[int, PullOutcome]:
+    outcome = apply_pulled(conn, changes)
+    search.index_cases(conn, outcome.applied.case_ids, outcome.applied.created_case_ids)
+    return len(outcome.applied.changes), outcome
+
+
+def _changes_of(journal_rows: list[tuple]) -> Iterator[Change]:
+    """The changes back from their journal rows, as a replay reads them (journal.journal_changes):
+    a new record's change has no base versions."""
+    for (
+        cid,
+        rtype,
+        rid,
+        fields,
+        base,
+        officer,
+        device,
+        at,
+        origin,
+        seq,
+        skipped,
+        *_,
+    ) in journal_rows:
+        yield Change(
+            cid,
+            rtype,
+            rid,
+            json.loads(fields),
+            json.loads(base),
+            officer,
+            device,
+            at,
+            origin,
+            seq,
+            tuple(json.loads(skipped)),
+        )
+
+
+def _present(conn: sqlite3.Connection, table: str, column: str, ids: list[str]) -> set[str]:
+    found: set[str] = set()
+    for start in range(0, len(ids), 500):
+        part = ids[start : start + 500]
+        found.update(
+            r[0]
+            for r in conn.execute(
+                f"SELECT {column} FROM {table} WHERE {column} IN ({','.join('?' * len(part))})",
+                part,
+            )
+        )
+    return found
+
+
+@dataclass
+class Page:
+    """What the helper sends for each page: the cursor before and after it, whether more follow,
+    and the page prepared (None: the helper stopped there, `reason` says why)."""
+
+    since: int
+    after: int = 0
+    more: bool = False
+    prepared: PreparedPage | list[tuple] | None = None
+    reason: str = ""
+
+
+class PageHelper:
+    """The helper process fetching and preparing the pages after `since`."""
+
+    def __init__(self, base_url: str, token: str, since: int) -> None:
+        ctx = multiprocessing.get_context("spawn")
+        self._pages = ctx.Queue(maxsize=3)
+        self._heads = ctx.Queue()  # (cursor, where the journal's chain ends with it written)
+        self._process = ctx.Process(
+            target=_helper,
+            args=(base_url, token, since, protocol.PULL_PAGE, self._pages, self._heads),
+            daemon=True,
+            name="sync-pages",
+        )
+        self._process.start()
+
+    def written(self, cursor: int, chain_head: str) -> None:
+        """The pages up to `cursor` are written and the journal's chain ends at `chain_head`:
+        the helper chains the rows of the page after it from there."""
+        self._heads.put((cursor, chain_head))
+
+    def ready(self) -> bool:
+        return not self._pages.empty()
+
+    def next_page(self, since: int, check_cancel: Callable[[], None]) -> Page:
+        """The page after `since`; a stopped one (prepared None) if the helper has ended."""
+        while True:
+            check_cancel()
+            try:
+                page = self._pages.get(timeout=_WAIT)
+            except queue.Empty:
+                if not self._process.is_alive() and self._pages.empty():
+                    return Page(since, reason=f"helper ended ({self._process.exitcode})")
+                continue
+            if page.since != since:  # never expected: the helper is out of step
+                return Page(since, reason=f"helper at {page.since}, cursor at {since}")
+            return page
+
+    def close(self) -> None:
+        if self._process.is_alive():
+            self._process.kill()
+        self._process.join(timeout=10)
+        for q in (self._pages, self._heads):
+            q.cancel_join_thread()
+            q.close()
+
+
+def pull_pages(
+    target: Any,
+    helper: PageHelper,
+    since: int,
+    check_cancel: Callable[[], None],
+    written: Callable[[int, PullOutcome], None],
+) -> Page:
+    """Write the helper's pages into the case file `target` from the cursor `since` on, each
+    with the cursor after it; pages already waiting share a transaction (PAGES_PER_TRANSACTION
+    at most). `written(changes applied, outcome)` after each page is committed. Returns the
+    last page, or the stopped one where the helper ended: the caller goes on from there."""
+    helper.written(since, journal.chain_heads(target.conn)[0])
+    while True:
+        page = helper.next_page(since, check_cancel)
+        if page.prepared is None:
+            return page
+        done = []
+        with target.transaction() as conn:
+            for count in range(PAGES_PER_TRANSACTION):
+                if count:  # ready: no cancel here, which would undo the pages before it
+                    page = helper.next_page(since, lambda: None)
+                    if page.prepared is None:
+                        break
+                done.append(apply_prepared(conn, page.prepared))
+                conn.execute(
+                    "INSERT INTO meta(key, value) VALUES ('pull_cursor', ?) "
+                    "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                    (str(page.after),),
+                )
+                since = page.after
+                helper.written(since, journal.chain_heads(conn)[0])
+                if not page.more or not helper.ready():
+                    break
+        for applied, outcome in done:
+            written(applied, outcome)
+        if page.prepared is None or not page.more:
+            return page
+
+
+# -- the helper process ---------------------------------------------------------------------------
+
+
+def _helper(base_url: str, token: str, since: int, limit: int, pages: Any, heads: Any) -> None:
+    """Fetch and prepare the pages after `since` until the last, or until something goes wrong
+    (said in the last page sent). The next page is fetched while this one is prepared."""
+    parent = multiprocessing.parent_process()
+
+    def alive() -> bool:
+        return parent is None or parent.is_alive()
+
+    def send(page: Page) -> bool:
+        while alive():
+            try:
+                pages.put(page, timeout=_WAIT)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    try:
+        _fetch_and_prepare(base_url, token, since, limit, send, _Chains(heads, alive))
+    finally:
+        if not alive():  # nobody reads what is still queued: exit without flushing it
+            pages.cancel_join_thread()
+
+
+def _fetch_and_prepare(
+    base_url: str,
+    token: str,
+    since: int,
+    limit: int,
+    send: Callable[[Page], bool],
+    chains: "_Chains",
+) -> None:
+    import httpx
+
+    with (
+        httpx.Client(
+            base_url=base_url, timeout=30.0, headers={"Authorization": f"Bearer {token}"}
+        ) as client,
+        ThreadPoolExecutor(max_workers=1) as fetcher,
+    ):
+
+        def fetch(cursor: int) -> tuple[list[Any], int, bool]:
+            reply = client.get(protocol.API + "/changes", params={"since": cursor, "limit": limit})
+            if reply.status_code != 200:
+                raise ValueError(f"HTTP {reply.status_code}")
+            return protocol.page_from_wire(json.loads(reply.content))
+
+        upcoming = fetcher.submit(fetch, since)
+        while True:
+            try:
+                wires, after, more = upcoming.result()
+                if more:
+                    upcoming = fetcher.submit(fetch, after)
+                changes = [protocol.pulled_from_wire(c) for c in wires]
+            except (httpx.HTTPError, ValueError) as exc:  # ProtocolError is a ValueError
+                send(Page(since, reason=f"{type(exc).__name__}: {exc}"))
+                return
+            prepared = prepare_page(changes, chains.start(since))
+            if isinstance(prepared, PreparedPage) and prepared.rows.chained_from is not None:
+                chains.expect(after, prepared.rows.journal[-1][12])
+            if not send(Page(since, after, more, prepared)) or not more:
+                return
+            since = after
+
+
+class _Chains:
+    """Where the journal's chain will end at each cursor, as far as the helper can tell: the end
+    of the rows it chained itself, unless the writer has reported otherwise (a page it wrote the
+    ordinary way); then it waits to hear where the chain ends before chaining more. The writer
+    keeps its rows' chain values only if they start where its journal ends, so a wrong guess
+    costs time, never a wrong chain."""
+
+    def __init__(self, heads: Any, alive: Callable[[], bool]) -> None:
+        self._heads = heads
+        self._alive = alive
+        self._expected: dict[int, str] = {}  # cursor -> end of the rows chained here
+        self._reported: dict[int, str] = {}  # cursor -> end the writer reported
+        self._astray = False
+
+    def expect(self, cursor: int, head: str) -> None:
+        self._expected[cursor] = head
+
+    def _hear(self, cursor: int, head: str) -> None:
+        self._reported[cursor] = head
+        if self._expected.get(cursor, head) != head:
+            self._astray = True
+
+    def start(self, cursor: int) -> str | None:
+        """The chain value to chain the page after `cursor` from; None if the writer stopped."""
+        while True:
+            try:
+                self._hear(*self._heads.get_nowait())
+            except queue.Empty:
+                break
+        if cursor in self._reported:
+            self._astray = False
+            return self._reported[cursor]
+        if cursor in self._expected and not self._astray:
+            return self._expected[cursor]
+        while self._alive():  # the writer has that page: it reports it when written
+            try:
+                self._hear(*self._heads.get(timeout=_WAIT))
+            except queue.Empty:
+                continue
+            if cursor in self._reported:
+                self._astray = False
+                return self._reported[cursor]
+        return None
