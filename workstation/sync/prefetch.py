@@ -9,8 +9,8 @@ in which every change creates a record builds what `journal.write_new_records` i
 (`journal.new_record_rows`) and the search entries of the cases the page makes
 (`search.case_entry`). This process checks what only the case file can tell (no change and no
 record of the page is here yet, the cases named exist), writes the page, and moves the cursor in
-the same transaction, as the ordinary pull does; consecutive pages already prepared share one
-transaction (the cursor moves with the last), which saves commits.
+the same transaction, as the ordinary pull does; a few pages share a transaction (the cursor
+moves with the last of them), which saves commits.
 
 Whatever the helper cannot prepare goes the ordinary way: a page holding other changes, or one
 this file turns out to hold already, is applied by `apply_pulled` here. Whatever goes wrong in the
@@ -37,8 +37,9 @@ from .apply import PullOutcome, apply_pulled
 
 log = logging.getLogger(__name__)
 
-# Pages written in one transaction at most, when the helper has them ready (each PULL_PAGE
-# changes): fewer commits, and still a bounded amount to redo after a kill.
+# Pages (of PULL_PAGE changes) written in one transaction: fewer commits, a bounded amount to
+# redo after a kill, and other writers (the officer saving an edit) kept waiting a few seconds
+# at most, well within the case file's busy timeout.
 PAGES_PER_TRANSACTION = 4
 _WAIT = 0.2  # seconds between looks at cancel and the helper while waiting for a page
 
@@ -255,9 +256,6 @@ class PageHelper:
         the helper chains the rows of the page after it from there."""
         self._heads.put((cursor, chain_head))
 
-    def ready(self) -> bool:
-        return not self._pages.empty()
-
     def next_page(self, since: int, check_cancel: Callable[[], None]) -> Page:
         """The page after `since`; a stopped one (prepared None) if the helper has ended."""
         while True:
@@ -289,10 +287,13 @@ def pull_pages(
     written: Callable[[int, PullOutcome], None],
 ) -> Page:
     """Write the helper's pages into the case file `target` from the cursor `since` on, each
-    with the cursor after it; pages already waiting share a transaction (PAGES_PER_TRANSACTION
-    at most). `written(changes applied, outcome)` after each page is committed. Returns the
-    last page, or the stopped one where the helper ended: the caller goes on from there."""
+    with the cursor after it, PAGES_PER_TRANSACTION to a transaction (a commit costs about as
+    much as writing a tenth of a page). `written(changes applied, outcome)` after each page is
+    committed. Returns the last page, or the stopped one where the helper ended: the caller
+    goes on from there. A cancel (whatever `check_cancel` raises) while a transaction waits for
+    its next page commits the pages before it first."""
     helper.written(since, journal.chain_heads(target.conn)[0])
+    cancelled: BaseException | None = None
     while True:
         page = helper.next_page(since, check_cancel)
         if page.prepared is None:
@@ -300,8 +301,12 @@ def pull_pages(
         done = []
         with target.transaction() as conn:
             for count in range(PAGES_PER_TRANSACTION):
-                if count:  # ready: no cancel here, which would undo the pages before it
-                    page = helper.next_page(since, lambda: None)
+                if count:
+                    try:
+                        page = helper.next_page(since, check_cancel)
+                    except BaseException as exc:  # the cancel: keep the pages written
+                        cancelled = exc
+                        break
                     if page.prepared is None:
                         break
                 done.append(apply_prepared(conn, page.prepared))
@@ -312,10 +317,12 @@ def pull_pages(
                 )
                 since = page.after
                 helper.written(since, journal.chain_heads(conn)[0])
-                if not page.more or not helper.ready():
+                if not page.more:
                     break
         for applied, outcome in done:
             written(applied, outcome)
+        if cancelled is not None:
+            raise cancelled
         if page.prepared is None or not page.more:
             return page
 
