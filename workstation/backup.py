@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from sqlite3 import SQLITE_FULL
-from typing import Any
+from typing import Any, ClassVar
 
 from .store import blobs, database, keys
 from .store.casefile import CaseFile
@@ -365,6 +365,11 @@ class BackupBeforeSync:
     The thread is not a daemon: the program does not exit in the middle of a backup."""
 
     FAILED = "同步前的自动备份没有完成（例如磁盘空间不足），同步照常进行。"
+    # Per case file: the journal head of the newest backup made or being made, and a lock so two
+    # backups of one file are written one after the other (a second sync soon after the first).
+    _heads: ClassVar[dict[Path, list[Any]]] = {}
+    _writing: ClassVar[dict[Path, threading.Lock]] = {}
+    _registry = threading.Lock()
 
     def __init__(self, cf: CaseFile, keep: int) -> None:
         self.cf, self.keep = cf, keep
@@ -384,26 +389,43 @@ class BackupBeforeSync:
         return backup
 
     def _run(self) -> None:
+        key = self.cf.path.resolve()
         try:
             with self.cf.sibling() as copy_from:
                 copy_from.conn.execute("BEGIN")  # the moment of the copy: from here on
                 head = journal_head(copy_from.conn)
                 folder = self.cf.path.parent / AUTO_FOLDER
-                newest = max(folder.glob(f"{AUTO_PREFIX}*{SUFFIX}"), default=None)
-                if newest is not None and (read_manifest(newest) or {}).get("journal_head") == head:
-                    self.path, self.skipped = newest, True
-                    self._moment.set()
-                    return
+                with self._registry:
+                    known = self._heads.get(key)
+                    if known is None:
+                        newest = max(folder.glob(f"{AUTO_PREFIX}*{SUFFIX}"), default=None)
+                        if newest is not None:
+                            known = (read_manifest(newest) or {}).get("journal_head")
+                    if known == head:
+                        self.skipped = True
+                    else:
+                        self._heads[key] = head
+                    writing = self._writing.setdefault(key, threading.Lock())
                 self._moment.set()
-                self.path = auto_backup(copy_from, self.keep)
+                if self.skipped:
+                    newest = max(folder.glob(f"{AUTO_PREFIX}*{SUFFIX}"), default=None)
+                    self.path = newest
+                    return
+                with writing:
+                    self.path = auto_backup(copy_from, self.keep)
         except (CaseFileError, OSError, database.Error) as exc:
             log.error("backup before sync of %s failed: %s", self.cf.path, exc)
-            self.failed = True
+            self._failed(key)
         except BaseException:
             log.exception("backup before sync of %s crashed", self.cf.path)
-            self.failed = True
+            self._failed(key)
         finally:
             self._moment.set()
+
+    def _failed(self, key: Path) -> None:
+        self.failed = True
+        with self._registry:
+            self._heads.pop(key, None)  # not made: the next sync tries again
 
     def wait(self, timeout: float | None = None) -> str:
         """Wait for the copy to be written; "" when done, else the warning for the officer."""
