@@ -350,7 +350,7 @@ def _swap_in(staging: Path, case_file: Path) -> Path:
     for suffix in ("-wal", "-shm"):
         Path(f"{case_file}{suffix}").unlink(missing_ok=True)
     os.replace(restored_db, case_file)
-    database._fsync_dir(folder)
+    keys.fsync_dir(folder)
     return kept
 
 

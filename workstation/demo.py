@@ -13,6 +13,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from .domain.identity import check_digit, credit_check_char
+from .domain.measures import InquiryChannel
 from .ids import uuid7
 from .store.casefile import CaseFile
 from .store.journal import Change
@@ -378,25 +379,13 @@ class DemoGenerator:
         if age >= 15:
             # online inquiries of every channel: within the last three months when ready
             asked = max(filed + timedelta(days=10), end - timedelta(days=rng.randint(5, 80)))
-            for channel in (
-                "bank",
-                "securities",
-                "internet_bank",
-                "vehicle",
-                "real_estate",
-                "market_regulation",
-                "central_bank",
-                "housing_fund",
-                "wealth_management",
-                "income_insurance",
-                "dividends",
-            ):
+            for channel in InquiryChannel:
                 add(
                     "measure",
                     kind="online_inquiry",
                     date=asked.isoformat(),
                     officer=officer,
-                    channel=channel,
+                    channel=channel.value,
                     found="no",
                     result="未发现可供执行的财产",
                 )

@@ -25,22 +25,11 @@ from pathlib import Path
 from typing import TextIO
 
 from .domain.identity import check_digit
+from .domain.measures import InquiryChannel
 from .store.casefile import CaseFile, Edit
 
 OFFICER = "张伟"
-ONLINE_CHANNELS = (
-    "bank",
-    "securities",
-    "internet_bank",
-    "vehicle",
-    "real_estate",
-    "market_regulation",
-    "central_bank",
-    "housing_fund",
-    "wealth_management",
-    "income_insurance",
-    "dividends",
-)
+ONLINE_CHANNELS = tuple(channel.value for channel in InquiryChannel)
 
 
 class StepFailed(Exception):

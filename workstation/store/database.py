@@ -301,15 +301,6 @@ def _wipe_and_remove(path: Path) -> None:
     path.unlink(missing_ok=True)
 
 
-def _fsync_dir(folder: Path) -> None:
-    if os.name == "posix":
-        fd = os.open(folder, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-
-
 def encrypt_in_place(path: Path, key: bytes) -> None:
     """Convert the plain case file at `path` to an encrypted one under `key`, safely.
 
@@ -369,7 +360,7 @@ def encrypt_in_place(path: Path, key: bytes) -> None:
         for sidecar in _sidecars(path):
             sidecar.unlink(missing_ok=True)
         os.replace(tmp, path)
-        _fsync_dir(path.parent)
+        keys.fsync_dir(path.parent)
     except BaseException:
         if not tmp.exists() or is_plain(path):
             tmp.unlink(missing_ok=True)

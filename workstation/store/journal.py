@@ -297,14 +297,18 @@ def new_record_digest(rt: RecordType, record_id: str, change_id: str) -> int:
     return int.from_bytes(hashlib.sha256(text.encode()).digest(), "big")
 
 
-def _existing_ids(conn: sqlite3.Connection, table: str, ids: list[str]) -> set[str]:
+def existing_ids(
+    conn: sqlite3.Connection, table: str, ids: list[str], column: str = "id"
+) -> set[str]:
+    """Those of `ids` that `table` holds in `column` (queried 500 at a time)."""
     found: set[str] = set()
     for start in range(0, len(ids), 500):
         part = ids[start : start + 500]
         found.update(
             r[0]
             for r in conn.execute(
-                f"SELECT id FROM {table} WHERE id IN ({','.join('?' * len(part))})", part
+                f"SELECT {column} FROM {table} WHERE {column} IN ({','.join('?' * len(part))})",
+                part,
             )
         )
     return found
@@ -329,7 +333,7 @@ def _only_new_records(
             return False
         seen.add(ch.record_id)
         ids.setdefault(rt.table, []).append(ch.record_id)
-    return not any(_existing_ids(conn, table, part) for table, part in ids.items())
+    return not any(existing_ids(conn, table, part) for table, part in ids.items())
 
 
 def _insert_new_records(
@@ -344,7 +348,7 @@ def _insert_new_records(
         for ch in changes
         if (rt := RECORD_TYPES[ch.record_type]).case_ref is not None
     ]
-    existing_cases = _existing_ids(conn, "cases", [r for r in set(refs) if isinstance(r, str)])
+    existing_cases = existing_ids(conn, "cases", [r for r in set(refs) if isinstance(r, str)])
     for ch in changes:
         rt = RECORD_TYPES[ch.record_type]
         values = (
@@ -468,21 +472,27 @@ _SELECT_CHANGES = """SELECT change_id, record_type, record_id, fields, base, off
                             origin, server_seq, skipped FROM journal"""
 
 
+def change_from_row(row: Sequence[Any]) -> Change:
+    """A change back from its journal row (the columns of _SELECT_CHANGES, in order; any after
+    them are ignored), as a replay reads it."""
+    cid, rtype, rid, fields, base, officer, device, at, origin, sseq, skipped = row[:11]
+    return Change(
+        cid,
+        rtype,
+        rid,
+        json.loads(fields),
+        json.loads(base),
+        officer,
+        device,
+        at,
+        origin,
+        sseq,
+        tuple(json.loads(skipped)),
+    )
+
+
 def _changes(cur: sqlite3.Cursor) -> Iterator[Change]:
-    for cid, rtype, rid, fields, base, officer, device, at, origin, sseq, skipped in cur:
-        yield Change(
-            cid,
-            rtype,
-            rid,
-            json.loads(fields),
-            json.loads(base),
-            officer,
-            device,
-            at,
-            origin,
-            sseq,
-            tuple(json.loads(skipped)),
-        )
+    return map(change_from_row, cur)
 
 
 def journal_changes(conn: sqlite3.Connection, after_seq: int = 0) -> Iterator[Change]:

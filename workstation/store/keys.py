@@ -235,10 +235,11 @@ def _write_sidecar(case_file: Path, data: dict[str, Any]) -> None:
         f.flush()
         os.fsync(f.fileno())
     os.replace(tmp, path)
-    _fsync_dir(path.parent)
+    fsync_dir(path.parent)
 
 
-def _fsync_dir(folder: Path) -> None:
+def fsync_dir(folder: Path) -> None:
+    """Make a rename in `folder` durable (POSIX; Windows has no directory fsync)."""
     if os.name == "posix":
         fd = os.open(folder, os.O_RDONLY)
         try:

@@ -24,7 +24,7 @@ import logging
 import multiprocessing
 import queue
 import sqlite3
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import astuple, dataclass
 from typing import Any
@@ -149,14 +149,14 @@ def apply_prepared(
         return _apply_ordinarily(conn, [Change(*t) for t in page])
     rows = page.rows
     if (
-        _present(conn, "journal", "change_id", [row[0] for row in rows.journal])
+        journal.existing_ids(conn, "journal", [row[0] for row in rows.journal], "change_id")
         or any(
-            _present(conn, RECORD_TYPES[name].table, "id", [row[0] for row in state])
+            journal.existing_ids(conn, RECORD_TYPES[name].table, [row[0] for row in state])
             for name, state in rows.state.items()
         )
-        or len(_present(conn, "cases", "id", page.cases_named)) != len(page.cases_named)
+        or len(journal.existing_ids(conn, "cases", page.cases_named)) != len(page.cases_named)
     ):
-        return _apply_ordinarily(conn, list(_changes_of(rows.journal)))
+        return _apply_ordinarily(conn, [journal.change_from_row(row) for row in rows.journal])
     (before,) = conn.execute("SELECT coalesce(max(n), 0) FROM cases").fetchone()
     journal.write_new_records(conn, rows)
     # First the cases made before (their entries made again), then the new ones in the order
@@ -177,52 +177,6 @@ def _apply_ordinarily(conn: sqlite3.Connection, changes: list[Change]) -> tuple[
     outcome = apply_pulled(conn, changes)
     search.index_cases(conn, outcome.applied.case_ids, outcome.applied.created_case_ids)
     return len(outcome.applied.changes), outcome
-
-
-def _changes_of(journal_rows: list[tuple]) -> Iterator[Change]:
-    """The changes back from their journal rows, as a replay reads them (journal.journal_changes):
-    a new record's change has no base versions."""
-    for (
-        cid,
-        rtype,
-        rid,
-        fields,
-        base,
-        officer,
-        device,
-        at,
-        origin,
-        seq,
-        skipped,
-        *_,
-    ) in journal_rows:
-        yield Change(
-            cid,
-            rtype,
-            rid,
-            json.loads(fields),
-            json.loads(base),
-            officer,
-            device,
-            at,
-            origin,
-            seq,
-            tuple(json.loads(skipped)),
-        )
-
-
-def _present(conn: sqlite3.Connection, table: str, column: str, ids: list[str]) -> set[str]:
-    found: set[str] = set()
-    for start in range(0, len(ids), 500):
-        part = ids[start : start + 500]
-        found.update(
-            r[0]
-            for r in conn.execute(
-                f"SELECT {column} FROM {table} WHERE {column} IN ({','.join('?' * len(part))})",
-                part,
-            )
-        )
-    return found
 
 
 @dataclass
