@@ -8,6 +8,7 @@ makes a journaled `document` whose content is fixed, with its hash; new property
 the interview become clues to verify in the case.
 """
 
+import functools
 import json
 import logging
 import re
@@ -537,7 +538,13 @@ class InterviewRecord:
     opinion: str
     signed_date: date | None
     corrects: str | None
-    document: Document
+    content: str  # the document as stored (JSON)
+
+    @functools.cached_property
+    def document(self) -> Document:
+        """The record as printed; parsed only when asked for (the termination check, which reads
+        every case's current record, needs only the date and the opinion)."""
+        return document_from_json(self.content)
 
 
 def records(cf: CaseFile, case_id: str) -> list[InterviewRecord]:
@@ -564,7 +571,7 @@ def record(cf: CaseFile, document_id: str) -> InterviewRecord:
         opinion=data.get("opinion_text", ""),
         signed_date=date.fromisoformat(v["signed_date"]) if v["signed_date"] else None,
         corrects=v["corrects"],
-        document=document_from_json(v["content"]),
+        content=v["content"],
     )
 
 
