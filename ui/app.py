@@ -33,7 +33,24 @@ def make_app(argv: list[str] | None = None) -> QApplication:
     app.setApplicationDisplayName("执行干警离线工作站")
     app.setApplicationVersion(__version__)
     apply_ui_font(app)
+    install_qt_chinese(app)
     return app
+
+
+def install_qt_chinese(app: QApplication) -> bool:
+    """Qt's own texts in Chinese (standard buttons such as 关闭, 确定, 是/否 in message boxes,
+    the file and print dialogs), from the translations shipped with Qt. Once per application."""
+    if app.property("qtChineseInstalled"):
+        return True
+    from PySide6.QtCore import QLibraryInfo, QTranslator
+
+    translator = QTranslator(app)
+    folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+    if not translator.load("qtbase_zh_CN", folder):
+        return False
+    app.installTranslator(translator)
+    app.setProperty("qtChineseInstalled", True)
+    return True
 
 
 def settings_for(case_file: Path) -> QSettings:
