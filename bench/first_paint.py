@@ -1,6 +1,11 @@
 """Child process of bench/startup.py: prints seconds from process start to the first painted table.
 
 python bench/first_paint.py floor|floor-text|program|signin|after-signin [DATA_DIR]
+python bench/first_paint.py window-plain|window-encrypted|opened-plain|opened-encrypted CASE_FILE
+
+window-* (bench/encryption.py): the main window over CASE_FILE opened as a plain or an encrypted
+file (key from the keyring), everything else the same; opened-*: the same, timed from opening
+the file, with the modules imported and the keyring backend chosen before (as after 登录).
 """
 
 import os
@@ -79,6 +84,28 @@ def main() -> None:
         window, _ = opened
         watcher = FirstPaint()
         window.table.viewport().installEventFilter(watcher)
+    elif mode.startswith(("window-", "opened-")):
+        from ui.app import make_app, settings_for
+        from ui.main_window import MainWindow
+        from workstation.store import database, keys
+        from workstation.store.casefile import CaseFile
+
+        app = make_app()
+        path = Path(sys.argv[2])
+        if mode.startswith("opened-"):
+            # As after 登录: the modules imported and the keyring backend chosen meanwhile
+            # (ui.app.warm_up), then the clock starts when the file is opened.
+            if mode.endswith("encrypted"):
+                from workstation.secrets import keyring_available
+
+                keyring_available()
+            global STARTED
+            STARTED = time.time()
+        key = keys.key_for(path) if mode.endswith("encrypted") else None
+        window = MainWindow(CaseFile(database.connect(path, key), path, None), settings_for(path))
+        watcher = FirstPaint()
+        window.table.viewport().installEventFilter(watcher)
+        window.show()
     else:
         signin_then_list(mode, Path(sys.argv[2]))
         return

@@ -165,8 +165,9 @@ def _write_backup(cf: CaseFile, out: Path, staging: Path) -> dict[str, Any]:
     key = keys.key_for(cf.path)
     head = journal_head(cf.conn)
     db_copy = staging / DB_NAME
-    database.backup_to(cf.conn, db_copy, key)
-    fingerprint = database.verify_copy(db_copy, key)
+    cipher = keys.cipher_settings(cf.path)
+    database.backup_to(cf.conn, db_copy, key, cipher)
+    fingerprint = database.verify_copy(db_copy, key, cipher=cipher)
     members: dict[str, Path] = {
         DB_NAME: db_copy,
         KEYS_NAME: keys.sidecar_path(cf.path),

@@ -120,7 +120,7 @@ def test_the_key_file_holds_no_key_and_records_the_cipher(case_file: CaseFile) -
     data = json.loads(text)
     assert data["mode"] == "keyring"
     assert data["cipher"]["cipher_page_size"] == 4096
-    assert data["cipher"]["cipher_hmac_algorithm"] == "HMAC_SHA512"
+    assert data["cipher"]["cipher_hmac_algorithm"] == "HMAC_SHA256"
     assert set(data["wrapped"]) == {"recovery"}
     assert keys.sidecar_path(case_file.path).name == "casefile.keys.json"
 
@@ -495,3 +495,43 @@ def test_an_attachment_kept_before_encryption_is_encrypted_when_read(
     assert blobs.encrypt_plain_blobs(case_file.path) == 1
     assert blobs.is_encrypted(path)
     assert blobs.read_plain(case_file.path, sha) == content
+
+
+# -- files made with other cipher settings -----------------------------------------------------
+
+
+def test_a_file_made_with_hmac_sha512_keeps_its_settings_saves_backs_up_and_restores(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """New files use HMAC-SHA256; files made before (SQLCipher's default SHA512) say so in their
+    key file and must keep opening, saving, backing up and restoring with their own settings."""
+    from workstation.backup import make_backup, restore
+
+    path = tmp_path / "casefile.sqlite3"
+    monkeypatch.setitem(keys.CIPHER, "cipher_hmac_algorithm", "HMAC_SHA512")
+    with CaseFile.open(path, create=True, officer="张伟") as cf:
+        save_case(cf)
+    monkeypatch.undo()
+    assert keys.CIPHER["cipher_hmac_algorithm"] == "HMAC_SHA256"
+    assert keys.cipher_settings(path)["cipher_hmac_algorithm"] == "HMAC_SHA512"
+    key = keys.key_for(path)
+    conn = database.sqlcipher.connect(str(path))
+    conn.execute(f"PRAGMA key = \"x'{key.hex()}'\"")
+    conn.execute("PRAGMA cipher_hmac_algorithm = HMAC_SHA256")
+    with pytest.raises(database.DatabaseError):  # the settings really differ on disk
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    conn.close()
+    with CaseFile.open(path) as cf:
+        cf.save(
+            [Edit("case", {"case_number": "（2021）豫0302执13号", "filing_date": "2021-03-05"})]
+        )
+        backup = make_backup(cf, tmp_path / "before.wsbackup")
+        cf.save(
+            [Edit("case", {"case_number": "（2021）豫0302执14号", "filing_date": "2021-03-06"})]
+        )
+    restore(backup, path)
+    with CaseFile.open(path) as cf:
+        numbers = sorted(r[0] for r in cf.conn.execute("SELECT case_number FROM cases"))
+        assert numbers == ["（2021）豫0302执12号", "（2021）豫0302执13号"]
+        assert names(cf) == [NAME]
+    assert keys.cipher_settings(path)["cipher_hmac_algorithm"] == "HMAC_SHA512"

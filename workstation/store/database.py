@@ -93,10 +93,13 @@ def _configure(conn: Connection) -> None:
     conn.execute("PRAGMA synchronous = FULL")
 
 
-def connect(path: Path, key: bytes | None, *, readonly: bool = False) -> Connection:
+def connect(
+    path: Path, key: bytes | None, *, readonly: bool = False, cipher: dict[str, Any] | None = None
+) -> Connection:
     """A configured connection to `path`: encrypted under `key`, or plain when `key` is None.
     The key is checked at once (SQLCipher reads page 1): a wrong key or a damaged file raises
-    DatabaseError here, not at some later query."""
+    DatabaseError here, not at some later query. `cipher`: the SQLCipher settings (default: those
+    recorded in the key file beside `path`)."""
     uri = f"{path.resolve().as_uri()}?mode={'ro' if readonly else 'rw'}"
     # isolation_level=None: transactions are explicit (BEGIN IMMEDIATE ... COMMIT) everywhere.
     conn = sqlcipher.connect(uri, uri=True, isolation_level=None, check_same_thread=False)
@@ -104,7 +107,7 @@ def connect(path: Path, key: bytes | None, *, readonly: bool = False) -> Connect
         # SQLCipher's own log goes to stderr; its failures reach us as exceptions anyway.
         conn.execute("PRAGMA cipher_log_level = NONE")
         if key is not None:
-            for pragma in _key_pragmas(key, keys.cipher_settings(path)):
+            for pragma in _key_pragmas(key, cipher or keys.cipher_settings(path)):
                 conn.execute(pragma)
         conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
         _configure(conn)
@@ -265,11 +268,17 @@ def fingerprint(conn: Connection) -> dict[str, Any]:
     }
 
 
-def verify_copy(path: Path, key: bytes, expected: dict[str, Any] | None = None) -> dict[str, Any]:
-    """Open `path` read-only with `key`, run the integrity check and compare its fingerprint
-    with `expected`. Returns the fingerprint; raises CaseFileError saying what differs."""
+def verify_copy(
+    path: Path,
+    key: bytes,
+    expected: dict[str, Any] | None = None,
+    cipher: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """Open `path` read-only with `key` (and `cipher`, default the key file's settings), run the
+    integrity check and compare its fingerprint with `expected`. Returns the fingerprint; raises
+    CaseFileError saying what differs."""
     try:
-        conn = connect(path, key, readonly=True)
+        conn = connect(path, key, readonly=True, cipher=cipher)
     except DatabaseError as exc:
         raise CaseFileError("副本无法用密钥打开。", f"{path}: {exc}") from exc
     try:
@@ -383,15 +392,16 @@ def _finish_interrupted_conversion(path: Path) -> None:
 # -- copies ------------------------------------------------------------------------------------
 
 
-def backup_to(conn: Connection, target: Path, key: bytes) -> None:
-    """A consistent copy of the open database `conn` at `target` (new), encrypted under `key`,
-    through SQLite's online backup API: other connections may write meanwhile."""
+def backup_to(conn: Connection, target: Path, key: bytes, cipher: dict[str, Any]) -> None:
+    """A consistent copy of the open database `conn` at `target` (new), encrypted under `key`
+    with the source's `cipher` settings (the backup API copies pages as they are, so both sides
+    must agree), through SQLite's online backup API: other connections may write meanwhile."""
     if target.exists():
         raise FileExistsError(target)
     target.touch()
     dest = sqlcipher.connect(str(target), isolation_level=None)
     try:
-        for pragma in _key_pragmas(key, keys.CIPHER):
+        for pragma in _key_pragmas(key, cipher):
             dest.execute(pragma)
         conn.backup(dest, pages=4096)
         dest.execute("PRAGMA journal_mode = DELETE")

@@ -49,13 +49,17 @@ PASSPHRASE_ENV = "WORKSTATION_PASSPHRASE"
 FORMAT = "enforcement-workstation-keys"
 KEY_BYTES = 32
 MIN_PASSPHRASE = 8
-# SQLCipher 4 settings, written down per file and applied explicitly on every open, so a later
-# SQLCipher with other defaults still opens today's files.
+# SQLCipher 4 settings of new files, written down per file and applied explicitly on every open,
+# so a later SQLCipher with other defaults, or a later default here, still opens older files.
+# HMAC-SHA256 rather than SQLCipher's default SHA512: every page read is authenticated, and
+# SHA-256 runs in hardware on current CPUs (SHA-NI). On this machine a 100,000-case file's
+# start-up page reads took 7.2 ms with SHA512, 4.5 ms with SHA256 (plain 3.3 ms); a full scan
+# 192 / 126 / 70 ms. Files made with HMAC_SHA512 keep it (their key file says so).
 CIPHER = {
     "library": "sqlcipher",
     "compatibility": 4,
     "cipher_page_size": 4096,
-    "cipher_hmac_algorithm": "HMAC_SHA512",
+    "cipher_hmac_algorithm": "HMAC_SHA256",
     "cipher_kdf_algorithm": "PBKDF2_HMAC_SHA512",
     "kdf_iter": 256000,  # unused: the key is raw, so SQLCipher derives nothing on open
     "key": "raw 256-bit",
