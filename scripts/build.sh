@@ -11,9 +11,16 @@ source scripts/lib.sh
 
 NAME=EnforcementWorkstation
 TARGET_MB=150
+# The system libraries the Linux bundle relies on instead of carrying them (build.spec,
+# SYSTEM_LIBS; PyInstaller itself leaves out glibc, libxcb, OpenGL/EGL and Wayland). They must be
+# on the build machine too, for the dependency check below. README, For court IT, lists them.
+BUNDLE_SYSTEM_DEBS="libx11-6 libx11-xcb1 libxcb1 libxcb-glx0 libxcb-randr0 libxcb-render0 \
+libxcb-shape0 libxcb-shm0 libxcb-sync1 libxcb-xfixes0 libxcb-xkb1 libxkbcommon0 \
+libxkbcommon-x11-0 libglib2.0-0 libfontconfig1 libfreetype6 libdbus-1-3 libcups2 \
+libgssapi-krb5-2 libegl1 libgl1 libwayland-client0 libwayland-cursor0 libwayland-egl1"
 started=$(date +%s)
 
-need_debs $QT_RUNTIME_DEBS
+need_debs $QT_RUNTIME_DEBS $BUNDLE_SYSTEM_DEBS
 if [ ! -x .venv/bin/pyinstaller ]; then
     make_venv "[build]"
 fi
@@ -21,6 +28,22 @@ fi
 built=$(date +%s)
 
 bundle="dist/$NAME"
+
+# Every ELF file in the bundle must find each library it needs: in the bundle (the bootloader puts
+# _internal/ on LD_LIBRARY_PATH) or on this system. A library left out by build.spec that this
+# machine lacks would be missing on an officer's computer too.
+missing=$(find "$bundle" -type f -exec sh -c \
+    'for f; do if head -c4 "$f" | grep -q "^.ELF"; then echo "$f"; fi; done' sh {} + |
+    while read -r elf; do
+        LD_LIBRARY_PATH="$bundle/_internal" ldd "$elf" 2>&1 | grep "not found" |
+            sed "s|^[[:space:]]*|  ${elf#"$bundle"/}: |" || true
+    done | sort -u)
+if [ -n "$missing" ]; then
+    echo "Libraries not found for files in the bundle:" >&2
+    echo "$missing" >&2
+    exit 1
+fi
+echo "Dependencies: every ELF file in the bundle finds its libraries (ldd)"
 size_mb=$(du -sm "$bundle" | cut -f1)
 echo "Bundle: $bundle, ${size_mb} MB uncompressed (target ${TARGET_MB} MB), built in $((built - started)) s"
 if [ "$size_mb" -gt "$TARGET_MB" ]; then
