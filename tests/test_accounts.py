@@ -8,6 +8,8 @@ import pytest
 
 from workstation import accounts
 from workstation.accounts import AccountError, Accounts, SignInRefused, wait_after, wait_text
+from workstation.store import keys
+from workstation.store.errors import WrongPassphrase
 
 PASSWORD = "correct-horse"
 
@@ -104,10 +106,119 @@ def test_one_officers_failures_do_not_lock_another(store):
 
 def test_change_password(store):
     store.create("zhangwei", "张伟", PASSWORD)
-    store.change_password("zhangwei", PASSWORD, "another-password")
+    store.create("lina", "李娜", "lina-password")
+    before = json.loads(store.path.read_text(encoding="utf-8"))["accounts"]["lina"]
+    assert store.change_password("zhangwei", PASSWORD, "another-password") is False  # no file
     assert store.verify("zhangwei", "another-password")
     with pytest.raises(SignInRefused):
         store.verify("zhangwei", PASSWORD)
+    # the other officer's entry is untouched, and no password is in the file
+    text = store.path.read_text(encoding="utf-8")
+    assert json.loads(text)["accounts"]["lina"] == before
+    assert "another-password" not in text and PASSWORD not in text
+
+
+def test_change_password_counts_a_wrong_current_password_like_a_sign_in(store):
+    store.create("zhangwei", "张伟", PASSWORD)
+    for _ in range(accounts.MAX_FAILURES - 1):
+        with pytest.raises(SignInRefused, match="当前密码不对"):
+            store.change_password("zhangwei", "wrong-password", "another-password")
+    # the fifth wrong password, here or at sign-in, starts the wait
+    with pytest.raises(SignInRefused, match="请等"):
+        store.change_password("zhangwei", "wrong-password", "another-password")
+    assert store.refused_for("zhangwei") > 0
+    # while it runs the right password is refused here as at sign-in: no way around it
+    with pytest.raises(SignInRefused, match="请等"):
+        store.change_password("zhangwei", PASSWORD, "another-password")
+    later = datetime.now(UTC) + timedelta(hours=2)
+    assert store.verify("zhangwei", PASSWORD, later)  # still the old password
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "reason"),
+    [("wrong-password", "short", "至少 8 个字符"), (PASSWORD, PASSWORD, "与当前密码相同")],
+)
+def test_a_new_password_breaking_the_rules_is_refused_uncounted(store, old, new, reason):
+    store.create("zhangwei", "张伟", PASSWORD)
+    with pytest.raises(AccountError, match=reason):
+        store.change_password("zhangwei", old, new)
+    entry = json.loads(store.path.read_text(encoding="utf-8"))["accounts"]["zhangwei"]
+    assert entry["failures"] == 0
+    assert store.verify("zhangwei", PASSWORD)
+
+
+# -- the case file's key wrapped under the sign-in password ------------------------------------
+
+NEW = "new-password-2"
+
+
+@pytest.fixture
+def officer_file(store, monkeypatch) -> Path:
+    """An officer whose case file's key is wrapped under their sign-in password (no keyring)."""
+    monkeypatch.delenv(keys.PASSPHRASE_ENV, raising=False)
+    account = store.create("zhangwei", "张伟", PASSWORD)
+    keys.setup(account.case_file, passphrase=PASSWORD)
+    keys.forget_cached()
+    yield account.case_file
+    keys.forget_cached()
+
+
+def _opens(case_file: Path, passphrase: str) -> bool:
+    keys.forget_cached()
+    try:
+        keys.key_for(case_file, passphrase=passphrase)
+        return True
+    except WrongPassphrase:
+        return False
+    finally:
+        keys.forget_cached()
+
+
+def test_changing_the_password_rewraps_a_key_wrapped_under_it(store, officer_file):
+    assert store.change_password("zhangwei", PASSWORD, NEW) is True
+    assert _opens(officer_file, NEW) and not _opens(officer_file, PASSWORD)
+    assert keys.PREVIOUS_WRAP not in keys.read_sidecar(officer_file)["wrapped"]
+    assert NEW not in keys.sidecar_path(officer_file).read_text(encoding="utf-8")
+
+
+def test_a_key_under_another_passphrase_is_left_alone(store, monkeypatch):
+    monkeypatch.delenv(keys.PASSPHRASE_ENV, raising=False)
+    account = store.create("zhangwei", "张伟", PASSWORD)
+    keys.setup(account.case_file, passphrase="its-own-passphrase")
+    before = keys.sidecar_path(account.case_file).read_bytes()
+    assert store.change_password("zhangwei", PASSWORD, NEW) is False
+    assert keys.sidecar_path(account.case_file).read_bytes() == before
+    assert _opens(account.case_file, "its-own-passphrase")
+
+
+def test_when_the_accounts_file_cannot_be_written_the_key_is_put_back(store, officer_file):
+    # the new accounts file cannot be made (a directory in its way: refused even to root)
+    (store.path.with_name(store.path.name + ".new")).mkdir()
+    with pytest.raises(AccountError, match="密码仍是原来的"):
+        store.change_password("zhangwei", PASSWORD, NEW)
+    assert store.verify("zhangwei", PASSWORD)
+    assert _opens(officer_file, PASSWORD) and not _opens(officer_file, NEW)
+    assert keys.PREVIOUS_WRAP not in keys.read_sidecar(officer_file)["wrapped"]
+
+
+@pytest.mark.parametrize("accounts_written", [False, True])
+def test_a_crash_between_the_writes_leaves_the_sign_in_password_opening_the_file(
+    store, officer_file, accounts_written
+):
+    # the process dies after the key file's first write, before or after the accounts file's
+    assert keys.begin_passphrase_change(officer_file, PASSWORD, NEW)
+    if accounts_written:
+        data = json.loads(store.path.read_text(encoding="utf-8"))
+        data["accounts"]["zhangwei"]["password"] = store._new_hash(NEW)
+        store._write(data)
+    signed_in_with = NEW if accounts_written else PASSWORD
+    other = PASSWORD if accounts_written else NEW
+    assert store.verify("zhangwei", signed_in_with)
+    assert _opens(officer_file, signed_in_with)  # the next start opens it without asking
+    # and the sign-in ends the change: only the password in force opens it from then on
+    assert keys.settle_passphrase(officer_file, signed_in_with)
+    assert _opens(officer_file, signed_in_with) and not _opens(officer_file, other)
+    assert not keys.settle_passphrase(officer_file, signed_in_with)  # nothing left to do
 
 
 def test_a_damaged_accounts_file_is_reported_and_left_alone(store):

@@ -10,13 +10,16 @@ refused. After MAX_FAILURES wrong passwords in a row each further one makes the 
 Layout: the first account keeps the data directory's own `casefile.sqlite3` (the single-officer
 layout from before sign-in, so an existing file opens as it did); later accounts get
 `officers/<user name>/casefile.sqlite3`. The sign-in protects the open program; the case file's
-encryption (store/keys.py) protects the file, and the CLI uses that key source directly.
+encryption (store/keys.py) protects the file, and the CLI uses that key source directly. Where
+there is no keyring the case file's key is usually wrapped under the sign-in password itself;
+`change_password` then changes both together.
 """
 
 import base64
 import hashlib
 import hmac
 import json
+import logging
 import os
 import re
 from dataclasses import dataclass
@@ -25,7 +28,10 @@ from pathlib import Path
 from typing import Any
 
 from .paths import CASE_FILE_NAME
+from .store import keys
 from .store.errors import CaseFileError
+
+log = logging.getLogger(__name__)
 
 ACCOUNTS_FILE = "accounts.json"
 FORMAT = "enforcement-workstation-accounts"
@@ -80,6 +86,12 @@ def wait_text(seconds: int) -> str:
     return f"{minutes} 分钟" if not rest else f"{minutes} 分 {rest} 秒"
 
 
+def check_new_password(password: str) -> None:
+    """The rule for a new password (a new account's or a changed one); AccountError if not met."""
+    if len(password) < MIN_PASSWORD:
+        raise AccountError(f"密码至少 {MIN_PASSWORD} 个字符。", "password too short")
+
+
 def wait_after(failures: int) -> timedelta:
     """The wait after `failures` wrong passwords in a row: none up to MAX_FAILURES, then 30 s,
     doubling with each further wrong password, at most LONGEST_WAIT."""
@@ -128,6 +140,7 @@ class Accounts:
             f.flush()
             os.fsync(f.fileno())
         os.replace(tmp, self.path)
+        keys.fsync_dir(self.data_dir)  # a password change relies on this rename being on disk
 
     # -- reading -----------------------------------------------------------------------------
     def _account(self, username: str, entry: dict[str, Any]) -> Account:
@@ -158,8 +171,7 @@ class Accounts:
                 "以字母或数字开头（如 zhangwei）。",
                 f"username {username!r}",
             )
-        if len(password) < MIN_PASSWORD:
-            raise AccountError(f"密码至少 {MIN_PASSWORD} 个字符。", "password too short")
+        check_new_password(password)
         display_name = display_name.strip() or username
         data = self._read()
         if username in data["accounts"]:
@@ -190,14 +202,58 @@ class Accounts:
             "hash": _b64(_hash(password, salt, **SCRYPT)),
         }
 
-    def change_password(self, username: str, old: str, new: str) -> None:
-        """Replace the password (the old one checked like a sign-in)."""
-        self.verify(username, old)
-        if len(new) < MIN_PASSWORD:
-            raise AccountError(f"密码至少 {MIN_PASSWORD} 个字符。", "password too short")
-        data = self._read()
-        data["accounts"][username]["password"] = self._new_hash(new)
-        self._write(data)
+    def change_password(self, username: str, old: str, new: str) -> bool:
+        """Replace the password. The new one follows the rules of `create`; the old one is
+        checked like a sign-in, so a wrong one counts towards the wait (and is refused unchecked
+        while a wait runs). Raises AccountError (SignInRefused for the old password).
+
+        When the officer's case file is protected by a passphrase equal to the old password (a
+        file set up after sign-in on a computer without a keyring), its key is wrapped under the
+        new password in the same change, so the next start opens it without asking; returns
+        whether it was. A file protected otherwise is left alone.
+
+        Three writes, each atomic (new file, fsync, rename): (1) the key file gets the wrap under
+        the new password, keeping the old wrap; (2) the accounts file gets the new hash; (3) the
+        old wrap is dropped. After a crash between them both passwords open the key, so whichever
+        the accounts file holds does; the next sign-in ends the change (keys.settle_passphrase).
+        If (2) fails, (1) is undone and the old password stays in force everywhere."""
+        username = username.strip().lower()
+        check_new_password(new)
+        if new == old:
+            raise AccountError("新密码与当前密码相同，请换一个。", "new password equals old")
+        account = self._verify(username, old, wrong="当前密码不对")
+        try:
+            rewrapped = keys.begin_passphrase_change(account.case_file, old, new)
+        except OSError as exc:
+            raise AccountError(
+                "新密码没有保存：无法写入案件数据的密钥文件（磁盘已满或没有写入权限）。"
+                "密码仍是原来的。请联系法院信息技术人员。",
+                f"{keys.sidecar_path(account.case_file)}: {exc}",
+            ) from exc
+        try:
+            data = self._read()
+            data["accounts"][username]["password"] = self._new_hash(new)
+            self._write(data)
+        except BaseException as exc:
+            if rewrapped:
+                try:
+                    keys.settle_passphrase(account.case_file, old)
+                except Exception:  # both passwords still open it; the next sign-in settles it
+                    log.exception("could not undo the passphrase change of %s", account.case_file)
+            if isinstance(exc, OSError):
+                raise AccountError(
+                    f"新密码没有保存：无法写入登录账号文件“{self.path}”（磁盘已满或没有写入权限）。"
+                    "密码仍是原来的。请联系法院信息技术人员。",
+                    f"{self.path}: {exc}",
+                ) from exc
+            raise
+        log.info("password of %s changed (case file key rewrapped: %s)", username, rewrapped)
+        if rewrapped:
+            try:
+                keys.settle_passphrase(account.case_file, new)
+            except (OSError, CaseFileError) as exc:  # the new password opens it; settled later
+                log.warning("old passphrase wrap of %s not yet dropped: %s", account.case_file, exc)
+        return rewrapped
 
     # -- signing in --------------------------------------------------------------------------
     def refused_for(self, username: str, now: datetime | None = None) -> int:
@@ -212,6 +268,15 @@ class Accounts:
         """The account, if `password` is its password. Otherwise SignInRefused, with the wrong
         attempt counted (and, past MAX_FAILURES, a wait set), or refused unchecked while a wait
         runs. The comparison is constant-time; an unknown user name costs the same hash."""
+        return self._verify(username, password, now)
+
+    def _verify(
+        self,
+        username: str,
+        password: str,
+        now: datetime | None = None,
+        wrong: str = "用户名或密码不对",
+    ) -> Account:
         now = now or _now()
         username = username.strip().lower()
         data = self._read()
@@ -246,7 +311,7 @@ class Accounts:
                 self._write(data)
             return self._account(username, entry)
         if entry is None:
-            raise SignInRefused("用户名或密码不对，请重新输入。", f"no account {username!r}")
+            raise SignInRefused(f"{wrong}，请重新输入。", f"no account {username!r}")
         entry["failures"] = int(entry.get("failures", 0)) + 1
         wait = wait_after(entry["failures"])
         entry["refused_until"] = (now + wait).isoformat() if wait else None
@@ -260,6 +325,6 @@ class Accounts:
             )
         left = MAX_FAILURES - entry["failures"]
         raise SignInRefused(
-            f"用户名或密码不对，请重新输入（再输错 {left} 次将须等待后才能再试）。",
+            f"{wrong}，请重新输入（再输错 {left} 次将须等待后才能再试）。",
             f"{username}: failure {entry['failures']}",
         )

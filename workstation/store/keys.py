@@ -7,7 +7,9 @@ the files made from it while converting, recovering or restoring share `casefile
 records the file id, the cipher settings and the key *wrapped* (AES-256-GCM):
 
 - under the recovery key, shown once at setup for the court's IT to keep on paper;
-- in passphrase mode, under a key derived from the officer's passphrase with scrypt.
+- in passphrase mode, under a key derived from the officer's passphrase with scrypt (while a
+  passphrase that is also the sign-in password is being changed, under the old one as well: see
+  `begin_passphrase_change`).
 
 In keyring mode the key itself lives in the OS keyring (service "EnforcementWorkstation", user
 "casefile:<file id>"). Where the OS has no keyring (headless Linux), the officer chooses a
@@ -67,6 +69,8 @@ CIPHER = {
 SCRYPT = {"n": 2**15, "r": 8, "p": 1}  # 32 MiB, about 0.3 s here; once per file per process
 RECOVERY_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"  # RFC 4648 base32
 RECOVERY_SECRET_BYTES = 20  # 160 bits: 32 base32 characters, then 8 of check
+# The wrap under the passphrase being replaced, kept while a change of the sign-in password runs.
+PREVIOUS_WRAP = "passphrase_previous"
 
 _cache: dict[str, bytes] = {}
 _cache_lock = threading.Lock()
@@ -422,20 +426,82 @@ def _key_from_passphrase(case_file: Path, data: dict[str, Any], passphrase: str 
             f"（命令行使用时可设置环境变量 {PASSPHRASE_ENV}。）",
             f"{case_file}: passphrase mode, no passphrase given",
         )
-    wrap = data["wrapped"]["passphrase"]
-    try:
-        kek = _scrypt(
-            passphrase, _unb64(wrap["salt"]), int(wrap["n"]), int(wrap["r"]), int(wrap["p"])
-        )
-    except (KeyError, ValueError, TypeError) as exc:
-        raise _damaged(sidecar_path(case_file), f"passphrase wrap: {exc}") from exc
-    key = _unwrap(kek, wrap, data["file_id"], "passphrase")
-    if key is None:
+    opened = _unwrap_passphrase(case_file, data, passphrase)
+    if opened is None:
         raise WrongPassphrase(
             "口令不对，无法打开案件数据；程序没有改动它。请重新输入（注意大小写和输入法）。",
             f"{case_file}: passphrase does not unwrap the key",
         )
-    return key
+    return opened[1]
+
+
+def _unwrap_passphrase(
+    case_file: Path, data: dict[str, Any], passphrase: str
+) -> tuple[str, bytes] | None:
+    """Which passphrase wrap `passphrase` opens ("passphrase", or the previous one while a change
+    runs) and the key in it; None if neither."""
+    for name in ("passphrase", PREVIOUS_WRAP):
+        wrap = data["wrapped"].get(name)
+        if wrap is None:
+            continue
+        try:
+            kek = _scrypt(
+                passphrase, _unb64(wrap["salt"]), int(wrap["n"]), int(wrap["r"]), int(wrap["p"])
+            )
+        except (KeyError, ValueError, TypeError) as exc:
+            raise _damaged(sidecar_path(case_file), f"{name} wrap: {exc}") from exc
+        key = _unwrap(kek, wrap, data["file_id"], "passphrase")
+        if key is not None and hmac.compare_digest(key_check(key), data["key_check"]):
+            return name, key
+    return None
+
+
+def begin_passphrase_change(case_file: Path, old: str, new: str) -> bool:
+    """The first step of changing a sign-in password that also protects the case file: wrap its
+    key under `new` as well, keeping the wrap under `old` beside it, so that whichever of the two
+    is the sign-in password after a crash opens the file. `settle_passphrase` ends the change.
+    False, and nothing written, if the file is not protected by `old` (keyring mode, another
+    passphrase, no key file yet)."""
+    case_file = Path(case_file)
+    if not sidecar_path(case_file).exists():
+        return False
+    data = read_sidecar(case_file)
+    if data["mode"] != "passphrase":
+        return False
+    opened = _unwrap_passphrase(case_file, data, old)
+    if opened is None:
+        return False
+    _check_passphrase(new)
+    which, key = opened
+    wrapped = dict(data["wrapped"])
+    wrapped[PREVIOUS_WRAP] = wrapped[which]
+    wrapped["passphrase"] = _passphrase_wrap(key, data["file_id"], new)
+    _write_sidecar(case_file, {**data, "wrapped": wrapped})
+    with _cache_lock:
+        _cache[data["file_id"]] = key
+    log.info("passphrase change of %s begun (both passphrases open it)", case_file)
+    return True
+
+
+def settle_passphrase(case_file: Path, passphrase: str) -> bool:
+    """End a passphrase change begun by `begin_passphrase_change`: keep only the wrap that
+    `passphrase` (the sign-in password in effect) opens, so the other stops working. Also run at
+    sign-in, to end a change a crash interrupted. True if the key file was rewritten; nothing is
+    done when no change is under way or `passphrase` opens neither wrap."""
+    case_file = Path(case_file)
+    if not sidecar_path(case_file).exists():
+        return False
+    data = read_sidecar(case_file)
+    if PREVIOUS_WRAP not in data["wrapped"]:
+        return False
+    opened = _unwrap_passphrase(case_file, data, passphrase)
+    if opened is None:
+        return False
+    wrapped = {name: w for name, w in data["wrapped"].items() if name != PREVIOUS_WRAP}
+    wrapped["passphrase"] = data["wrapped"][opened[0]]
+    _write_sidecar(case_file, {**data, "wrapped": wrapped})
+    log.info("passphrase change of %s settled (%s wrap kept)", case_file, opened[0])
+    return True
 
 
 def recover(case_file: Path, recovery_key: str, *, new_passphrase: str | None = None) -> bytes:
@@ -471,6 +537,7 @@ def _keep_key(
 ) -> None:
     file_id = data["file_id"]
     wrapped = dict(data["wrapped"])
+    wrapped.pop(PREVIOUS_WRAP, None)  # a new passphrase (or the keyring) replaces both
     if new_passphrase is None and keyring_available():
         _store_in_keyring(file_id, key)
         wrapped.pop("passphrase", None)
