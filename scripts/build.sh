@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Build the installable program (one folder, dist/EnforcementWorkstation/) with PyInstaller from
 # build.spec, print its size, then run its self-test from a clean environment (only PATH, LANG,
-# a temporary HOME, the offscreen Qt platform and a passphrase): both executables must pass.
-# Exit status 0 only when the build and both self-tests passed. CI runs it after the tests
+# a temporary HOME, the offscreen Qt platform and a passphrase) under both of its names (on Linux
+# `workstation` is a link to `EnforcementWorkstation`): both must pass. Exit status 0 only when
+# the build and both self-tests passed. CI runs it after the tests
 # (.ci/run); run it before every release. Offline, with PyInstaller already in .venv (see the
 # README's wheelhouse), nothing is downloaded.
 set -euo pipefail
