@@ -58,21 +58,33 @@ def index_cases(
     """Bring the search tables up to date for these cases (inside the caller's transaction).
 
     `fresh`: cases created in this transaction, which have no index rows to remove.
+
+    The cases are written in ascending rowid (cases.n): FTS5 flushes its pending terms to a new
+    segment whenever a rowid is not above the last one written, so 300 edited cases in random
+    order made 300 segments to merge (about 0.5 s in an end-of-day sync, 0.16 s sorted).
     """
-    ids = list(case_ids)
+    ids = list(dict.fromkeys(case_ids))
+    cases: list[tuple] = []
     for start in range(0, len(ids), CHUNK):
-        _index_chunk(conn, ids[start : start + CHUNK], fresh)
+        part = ids[start : start + CHUNK]
+        cases.extend(
+            conn.execute(
+                "SELECT n, id, case_number, basis_number, notes, deleted FROM cases "
+                f"WHERE id IN ({','.join('?' * len(part))})",
+                part,
+            )
+        )
+    cases.sort()
+    for start in range(0, len(cases), CHUNK):
+        _index_chunk(conn, cases[start : start + CHUNK], fresh)
 
 
 CHUNK = 500
 
 
-def _index_chunk(conn: sqlite3.Connection, ids: list[str], fresh: Collection[str]) -> None:
+def _index_chunk(conn: sqlite3.Connection, cases: list[tuple], fresh: Collection[str]) -> None:
+    ids = [case_id for _, case_id, *_ in cases]
     marks = ",".join("?" * len(ids))
-    cases = conn.execute(
-        f"SELECT n, id, case_number, basis_number, notes, deleted FROM cases WHERE id IN ({marks})",
-        ids,
-    ).fetchall()
     parties: dict[str, list[tuple]] = {}
     for case_id, *party in conn.execute(
         f"""SELECT case_id, role, name, id_number, phone, address, credit_code,
