@@ -1,4 +1,5 @@
-"""Starting the program: the Qt application, the font, the case file, the main window."""
+"""Starting the program: the Qt application, the font, the case file, the main window, and the
+sessions: one officer signed in at a time, the next after 切换用户 on the lock screen."""
 
 import logging
 import sys
@@ -75,6 +76,8 @@ def open_main_window(
                 return None
         elif keys.needs_passphrase(case_file) and not key_dialogs.unlock(None, case_file, password):
             return None
+        if password is not None:
+            _settle_password_change(case_file, password)
         try:
             casefile = CaseFile.open(case_file, create=True)
         except KeyMissing as exc:
@@ -88,6 +91,15 @@ def open_main_window(
     window = MainWindow(casefile, settings_for(case_file))
     window.show()
     return window, casefile
+
+
+def _settle_password_change(case_file: Path, password: str) -> None:
+    """A change of the sign-in password that a crash interrupted left the key wrapped under the
+    old and the new password: the one just signed in with is the one in force, so keep only it."""
+    try:
+        keys.settle_passphrase(case_file, password)
+    except OSError as exc:  # both still open the file; the next sign-in tries again
+        log.warning("could not settle the passphrase change of %s: %s", case_file, exc)
 
 
 def _report_unexpected(kind: type[BaseException], exc: BaseException, tb: object) -> None:
@@ -140,32 +152,95 @@ def sign_in(data_dir: Path) -> tuple[Account, str] | None:
         return None
 
 
+class Session:
+    """One officer at work: their window and case file, the lock, the 账户 menu. Ends when the
+    window is closed or, from the lock, with 切换用户 (`switching`)."""
+
+    def __init__(self, window: "MainWindow", accounts: Accounts, account: Account) -> None:
+        from workstation.domain.settings import default_settings
+
+        from .signin import LockGuard, add_account_menu
+
+        self.window = window
+        self.account = account
+        self.switching = False
+        self.guard = LockGuard(
+            window, accounts, account, idle_seconds=default_settings().idle_lock_minutes * 60
+        )
+        add_account_menu(window, accounts, account, self.guard)
+        self.guard.switch_requested.connect(self._switch)
+
+    def _switch(self) -> None:
+        self.switching = True
+        # Every event loop returns, a dialog's exec() under the lock included, so the code that
+        # opened it finishes while the case file is still open; `end` then closes the rest.
+        QApplication.exit(0)
+
+    def end(self) -> None:
+        """Close every window of the session (still covered, if locked), each waiting for its
+        worker thread (a running sync is cancelled and finishes its step), then the case file,
+        and drop the unwrapped key from memory."""
+        from PySide6.QtCore import Qt, QThread
+        from shiboken6 import delete
+
+        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)  # a sync may finish its step
+        try:
+            self.guard.stop()
+            window = self.window
+            for widget in QApplication.topLevelWidgets():
+                if widget is not window and widget.isVisible():
+                    widget.close()
+            if window.isVisible():
+                window.close()  # saves the layout
+            for thread in window.findChildren(QThread):
+                if thread.isRunning():  # a request its dialog's closeEvent gave up waiting for
+                    thread.quit()
+                    thread.wait()
+            casefile = window.casefile  # a sync's recovery may have swapped in another file
+            delete(window)  # with it every dialog and queued signal that refers to the file
+            casefile.close()
+            keys.forget_cached()
+        finally:
+            QApplication.restoreOverrideCursor()
+        log.info("session of %s ended (switch user: %s)", self.account.username, self.switching)
+
+
+def start_session(data_dir: Path) -> "Session | None":
+    """Sign in, open the officer's case file and window. None: cancelled, or the file did not
+    open (the officer has been told why)."""
+    signed_in = sign_in(data_dir)
+    if signed_in is None:
+        return None
+    account, password = signed_in
+    opened = open_main_window(account.case_file, password)
+    del signed_in, password  # the key is unwrapped: the password is not needed any more
+    if opened is None:
+        return None
+    return Session(opened[0], Accounts(data_dir), account)
+
+
+def run_sessions(app: QApplication, data_dir: Path) -> int:
+    """Sessions one after the other until the window is closed, or a sign-in is cancelled or a
+    file does not open (status 2 at the first start, 0 after a switch)."""
+    switched = False
+    while True:
+        session = start_session(data_dir)
+        if session is None:
+            return 0 if switched else 2
+        try:
+            code = app.exec()
+        finally:
+            session.end()
+        if not session.switching:
+            return code
+        switched = True
+
+
 def run(case_file: Path) -> int:
-    """The program: sign in, open the officer's case file, lock when idle. `case_file` is the
-    data directory's own file (its folder holds the accounts file)."""
-    from workstation.domain.settings import default_settings
-
-    from .signin import LockGuard
-
+    """The program: sign in, open the officer's case file, lock when idle; after 切换用户 on the
+    lock, the next officer. `case_file` is the data directory's own file (its folder holds the
+    accounts file)."""
     setup_logging(case_file.parent)
     sys.excepthook = _report_unexpected
     app = make_app()
-    signed_in = sign_in(case_file.parent)
-    if signed_in is None:
-        return 2
-    account, password = signed_in
-    opened = open_main_window(account.case_file, password)
-    if opened is None:
-        return 2
-    window, casefile = opened
-    guard = LockGuard(
-        window,
-        Accounts(case_file.parent),
-        account,
-        idle_seconds=default_settings().idle_lock_minutes * 60,
-    )
-    try:
-        return app.exec()
-    finally:
-        guard.stop()
-        casefile.close()
+    return run_sessions(app, case_file.parent)

@@ -1,17 +1,21 @@
-"""Signing in, the first account, and the lock: the screens over workstation.accounts.
+"""Signing in, the first account, changing the password, and the lock: the screens over
+workstation.accounts.
 
 The lock covers every open window of the program (the main window, the case view in it, any dialog
 or modal message open at the time) with an opaque cover, sets their titles to "已锁定", and shows
 an application-modal unlock dialog: input to every other window is blocked until the officer's
 password is entered again. Open dialogs are covered, not closed, so nothing being typed is lost.
-The wrong-password limit is the same as at sign-in (the count is in the accounts file).
+The wrong-password limit is the same as at sign-in (the count is in the accounts file), and so is
+the one for the current password when changing it. From the lock, 切换用户 ends the session (the
+program, ui/app.py, closes it and signs the next officer in).
 """
 
 import logging
 import time
 from collections.abc import Callable
+from typing import TypeVar
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
@@ -19,9 +23,12 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
     QMainWindow,
+    QMenu,
+    QMessageBox,
     QPushButton,
     QToolBar,
     QVBoxLayout,
@@ -30,10 +37,15 @@ from PySide6.QtWidgets import (
 from shiboken6 import isValid
 
 from workstation.accounts import MIN_PASSWORD, Account, AccountError, Accounts, SignInRefused
+from workstation.store.errors import CaseFileError
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 LOCKED_TITLE = "执行干警离线工作站（已锁定）"
+# Wide enough that a message appearing below the fields (two lines at most) is not cut off: a
+# shown dialog does not grow with a word-wrapped label.
+DIALOG_WIDTH = 420
 _INPUT_EVENTS = {
     QEvent.Type.KeyPress,
     QEvent.Type.MouseButtonPress,
@@ -72,9 +84,13 @@ class _PasswordCheck:
         self.timer.timeout.connect(self._tick)
 
     def check(self, username: str, password: str) -> Account | None:
+        return self.attempt(username, lambda: self.accounts.verify(username, password))
+
+    def attempt(self, username: str, action: Callable[[], T]) -> T | None:
+        """Run `action`, which checks `username`'s password; None (and why shown) if refused."""
         QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)  # scrypt: a tenth of a second
         try:
-            return self.accounts.verify(username, password)
+            return action()
         except SignInRefused as exc:
             log.info("sign-in refused: %s", exc.detail)
             self.problem.setText(exc.message)
@@ -83,7 +99,7 @@ class _PasswordCheck:
                 self.button.setEnabled(False)
                 self.timer.start()
             return None
-        except AccountError as exc:
+        except CaseFileError as exc:  # AccountError, or the case file's key file when rewrapping
             log.error("accounts: %s", exc.detail)
             self.problem.setText(exc.message)
             return None
@@ -234,6 +250,94 @@ def sign_in(
     return dialog.account, dialog.password
 
 
+class ChangePasswordDialog(QDialog):
+    """修改密码: the current password (a wrong one counts as at sign-in), the new one twice.
+    A case file protected by the old password is moved to the new one with it (accounts.py)."""
+
+    def __init__(self, accounts: Accounts, account: Account, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.accounts = accounts
+        self.account = account
+        self.setWindowTitle("修改密码")
+        self.setMinimumWidth(DIALOG_WIDTH)
+        layout = QVBoxLayout(self)
+        intro = QLabel(
+            f"修改 {account.display_name}（{account.username}）的登录密码。"
+            f"新密码至少 {MIN_PASSWORD} 个字符，下次登录和解锁时使用。"
+        )
+        intro.setWordWrap(True)
+        layout.addWidget(intro)
+        form = QFormLayout()
+        self.current = _password_field("现在使用的密码")
+        self.first = _password_field(f"至少 {MIN_PASSWORD} 个字符")
+        self.second = _password_field("再输入一次新密码")
+        form.addRow("当前密码", self.current)
+        form.addRow("新密码", self.first)
+        form.addRow("确认新密码", self.second)
+        layout.addLayout(form)
+        self.problem = _problem_label()
+        layout.addWidget(self.problem)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.change_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.change_button.setText("修改密码")
+        buttons.accepted.connect(self._change)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+        self.checker = _PasswordCheck(accounts, self.problem, self.change_button, self)
+        self.rewrapped = False
+        self.current.setFocus()
+
+    def _change(self) -> None:
+        if not self.current.text():
+            self.problem.setText("请输入当前密码。")
+            self.current.setFocus()
+            return
+        if len(self.first.text()) < MIN_PASSWORD:
+            self.problem.setText(f"新密码至少 {MIN_PASSWORD} 个字符。")
+            self.first.setFocus()
+            return
+        if self.first.text() != self.second.text():
+            self.problem.setText("两次输入的新密码不一致，请重新输入。")
+            self.second.clear()
+            self.second.setFocus()
+            return
+        username = self.account.username
+        current, new = self.current.text(), self.first.text()
+        done = self.checker.attempt(
+            username, lambda: self.accounts.change_password(username, current, new)
+        )
+        if done is None:
+            self.current.clear()
+            self.current.setFocus()
+            return
+        self.rewrapped = done
+        for field in (self.current, self.first, self.second):
+            field.clear()
+        self.accept()
+
+
+def add_account_menu(
+    window: QMainWindow, accounts: Accounts, account: Account, guard: "LockGuard"
+) -> QMenu:
+    """账户 in the main window's menu bar, for a signed-in officer: 修改密码…, 锁定."""
+    menu = window.menuBar().addMenu("账户")
+    change = menu.addAction("修改密码…")
+    change.setObjectName("changePasswordAction")
+
+    def open_dialog() -> None:
+        dialog = ChangePasswordDialog(accounts, account, window)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.accepted.connect(lambda: window.statusBar().showMessage("登录密码已修改。", 15000))
+        dialog.open()  # window-modal, not a nested loop: the lock covers it like any dialog
+
+    change.triggered.connect(open_dialog)
+    menu.addSeparator()
+    menu.addAction(guard.action)
+    return menu
+
+
 class _Cover(QWidget):
     """An opaque cover over one window while the program is locked."""
 
@@ -257,17 +361,22 @@ class _Cover(QWidget):
         if event.type() == QEvent.Type.Resize and obj is self.parent():
             self.setGeometry(obj.rect())  # type: ignore[attr-defined]
         elif event.type() == QEvent.Type.ChildAdded and obj is self.parent():
-            QTimer.singleShot(0, self.raise_)  # a widget added later stays under the cover
+            # a widget added later stays under the cover; `self` as context: dropped with it
+            QTimer.singleShot(0, self, self.raise_)
         return False
 
 
 class UnlockDialog(QDialog):
-    """The only window that takes input while locked; Esc and the close button do nothing."""
+    """The only window that takes input while locked; Esc and the close button do nothing.
+    切换用户 asks for the session to end (`switch_user`), to sign another officer in."""
+
+    switch_user = Signal()
 
     def __init__(self, accounts: Accounts, account: Account, parent: QWidget | None) -> None:
         super().__init__(parent)
         self.setWindowTitle(LOCKED_TITLE)
         self.setWindowModality(Qt.WindowModality.ApplicationModal)
+        self.setMinimumWidth(DIALOG_WIDTH)
         self.account = account
         layout = QVBoxLayout(self)
         text = QLabel(f"窗口已锁定，案件数据已遮住。{account.display_name}，请输入登录密码继续。")
@@ -277,11 +386,36 @@ class UnlockDialog(QDialog):
         layout.addWidget(self.password)
         self.problem = _problem_label()
         layout.addWidget(self.problem)
+        row = QHBoxLayout()
+        self.switch_button = QPushButton("切换用户")
+        self.switch_button.setAutoDefault(False)  # Enter in the password field unlocks
+        self.switch_button.setToolTip("关闭这位干警的案件数据，由另一位干警登录")
+        self.switch_button.clicked.connect(self._switch)
+        row.addWidget(self.switch_button)
+        row.addStretch()
         self.unlock_button = QPushButton("解锁")
         self.unlock_button.setDefault(True)
         self.unlock_button.clicked.connect(self._unlock)
-        layout.addWidget(self.unlock_button)
+        row.addWidget(self.unlock_button)
+        layout.addLayout(row)
         self.checker = _PasswordCheck(accounts, self.problem, self.unlock_button, self)
+        self.open_dialogs = 0  # other windows under the lock (set by LockGuard): asked about
+
+    def _switch(self) -> None:
+        if self.open_dialogs:
+            answer = QMessageBox.question(
+                self,
+                "切换用户",
+                f"还有 {self.open_dialogs} 个窗口没有关闭，其中尚未保存的内容将会丢失"
+                "（已保存的案件数据不受影响）。仍要切换用户吗？",
+                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+                QMessageBox.StandardButton.No,
+            )
+            if answer != QMessageBox.StandardButton.Yes:
+                return
+        self.password.clear()
+        log.info("switch user asked for at the lock (%s)", self.account.username)
+        self.switch_user.emit()
 
     def _unlock(self) -> None:
         if self.checker.check(self.account.username, self.password.text()) is None:
@@ -299,7 +433,10 @@ class UnlockDialog(QDialog):
 
 class LockGuard(QObject):
     """Locks the program after `idle_seconds` without keyboard or mouse input, or on demand
-    (锁定 in the toolbar, Ctrl+L); unlocks with the signed-in officer's password."""
+    (锁定 in the toolbar, Ctrl+L); unlocks with the signed-in officer's password. 切换用户 on the
+    lock emits `switch_requested`: the program stays locked until whoever started it ends it."""
+
+    switch_requested = Signal()
 
     def __init__(
         self,
@@ -355,7 +492,9 @@ class LockGuard(QObject):
                 self._covers.append((window, _Cover(window), window.windowTitle()))
                 window.setWindowTitle(LOCKED_TITLE)
         self.dialog = UnlockDialog(self.accounts, self.account, self.window)
+        self.dialog.open_dialogs = sum(1 for w, _c, _t in self._covers if w is not self.window)
         self.dialog.accepted.connect(self._unlocked)
+        self.dialog.switch_user.connect(self.switch_requested)
         self.dialog.show()
         self.dialog.raise_()
         self.dialog.activateWindow()
@@ -377,8 +516,14 @@ class LockGuard(QObject):
         log.info("unlocked")
 
     def stop(self) -> None:
-        """Stop watching (the window is closing)."""
+        """Stop watching (the window is closing). A lock still shown goes without unlocking: the
+        windows it covers are being closed covered."""
         self.timer.stop()
         app = QApplication.instance()
         if app is not None:
             app.removeEventFilter(self)
+        if self.dialog is not None:
+            if isValid(self.dialog):
+                self.dialog.hide()  # not close(): its closeEvent keeps it locked
+                self.dialog.deleteLater()
+            self.dialog = None
