@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from reportlab.pdfgen.canvas import Canvas
 
+from ui import selftest as ui_selftest
 from workstation import selftest
 from workstation.domain.identity import parse_identity
 from workstation.enforcement import readiness
@@ -29,8 +30,17 @@ def test_the_selftest_passes_from_the_command_line_and_leaves_no_files(tmp_path:
     assert done.returncode == 0, done.stdout + done.stderr
     lines = done.stdout.splitlines()
     steps = [line for line in lines if line.startswith("通过 ok")]
-    assert len(steps) == len(selftest.CORE_STEPS) + 2 + len(selftest.LAST_STEPS)
-    for needed in ("约谈笔录 PDF", "终本条件核查", "终本裁定 PDF", "主窗口", "日志无个人信息"):
+    assert len(steps) == len(selftest.CORE_STEPS) + len(ui_selftest.STEPS) + len(
+        selftest.LAST_STEPS
+    )
+    for needed in (
+        "约谈笔录 PDF",
+        "终本条件核查",
+        "终本裁定 PDF",
+        "排序",
+        "主窗口",
+        "日志无个人信息",
+    ):
         assert any(needed in line for line in steps), needed
     assert lines[-1].startswith("自检通过 / self-test passed")
     assert list(tmp_path.iterdir()) == []  # the temporary folder is removed after a pass
