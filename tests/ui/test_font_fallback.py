@@ -29,12 +29,21 @@ def test_the_sans_subset_lacks_the_rare_character_and_the_registered_serif_has_i
     sans = QRawFont(str(resource(*BUNDLED_FONT)), 12)
     serif = QRawFont(str(resource(*FALLBACK_FONT)), 12)
     assert sans.isValid() and serif.isValid()
+    # supportsCharacter takes the code point: given a str, PySide6 answers True for 䶮 here
     assert sans.supportsCharacter(ord("李")) and not sans.supportsCharacter(ord(RARE))
     assert serif.supportsCharacter(ord(RARE))
     assert load_fallback_font() == "Noto Serif SC"
 
 
 def test_the_program_font_falls_back_to_the_serif_for_a_rare_character(qapp) -> None:
+    before = qapp.font()
+    try:
+        _check_program_font(qapp)
+    finally:
+        qapp.setFont(before)
+
+
+def _check_program_font(qapp) -> None:
     family = apply_ui_font(qapp, prefer_bundled=True)
     font = qapp.font()
     assert family == "Noto Sans SC"
