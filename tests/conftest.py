@@ -79,15 +79,31 @@ def demo_file(demo_template: Path, tmp_path: Path) -> Iterator[CaseFile]:
     cf.close()
 
 
+def indexed_terms(conn: Any, table: str) -> list[tuple]:
+    """Every (rowid, term, offset) a full-text table holds. The tables are contentless (they keep
+    no copy of the text), so this reads the index itself through an fts5vocab table."""
+    vocab = f"vocab_{table}"
+    conn.execute(
+        f"CREATE VIRTUAL TABLE IF NOT EXISTS temp.{vocab} USING fts5vocab(main, {table}, instance)"
+    )
+    return conn.execute(f"SELECT doc, term, offset FROM temp.{vocab} ORDER BY 1, 3, 2").fetchall()
+
+
+def search_tables(conn: Any) -> dict[str, list[tuple]]:
+    """The search tables as they are: case_index rows and every term of both full-text tables."""
+    return {
+        "case_index": conn.execute("SELECT * FROM case_index ORDER BY n").fetchall(),
+        **{table: indexed_terms(conn, table) for table in ("case_search", "case_bigrams")},
+    }
+
+
 def fingerprint(cf: CaseFile) -> dict[str, Any]:
     """Everything a write could change: state rows, journal, search tables."""
     conn = cf.conn
     return {
         "state": cf.state_snapshot(),
         "journal": conn.execute("SELECT * FROM journal ORDER BY seq").fetchall(),
-        "index": conn.execute("SELECT * FROM case_index ORDER BY n").fetchall(),
-        "search": conn.execute("SELECT rowid, body FROM case_search ORDER BY rowid").fetchall(),
-        "bigrams": conn.execute("SELECT rowid, body FROM case_bigrams ORDER BY rowid").fetchall(),
+        "search": search_tables(conn),
     }
 
 

@@ -22,7 +22,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from .documents.model import content_hash, document_from_json
-from .store import chain, migrations
+from .store import chain, database, migrations
 from .store.errors import ChangeRefused
 from .store.journal import Change, apply_changes, journal_changes
 from .store.records import RECORD_TYPES
@@ -188,7 +188,8 @@ def _chains(conn: sqlite3.Connection, result: Verification) -> None:
 def replay_into_memory(conn: sqlite3.Connection) -> tuple[sqlite3.Connection, list[Finding]]:
     """A new in-memory database holding the replay of the journal at `conn`, and the entries the
     replay refused (each skipped, named)."""
-    mem = sqlite3.connect(":memory:", isolation_level=None)
+    # The case file's own SQLite (SQLCipher's, 3.43+): the schema uses its contentless FTS5.
+    mem = database.sqlcipher.connect(":memory:", isolation_level=None)
     migrations.migrate(mem)
     findings: list[Finding] = []
     mem.execute("BEGIN")

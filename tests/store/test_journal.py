@@ -11,6 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from tests.conftest import search_tables
 from workstation.cases import PartyForm, save_case, validate_case, validate_party
 from workstation.domain.identity import check_digit, credit_check_char
 from workstation.ids import uuid7
@@ -40,13 +41,6 @@ def credit_code(index: int) -> str:
 
 def journal_count(cf: CaseFile) -> int:
     return cf.conn.execute("SELECT count(*) FROM journal").fetchone()[0]
-
-
-def search_tables(cf: CaseFile) -> dict[str, list[tuple]]:
-    return {
-        table: cf.conn.execute(f"SELECT rowid, * FROM {table} ORDER BY rowid").fetchall()
-        for table in ("case_index", "case_search", "case_bigrams")
-    }
 
 
 def values_only(snapshot: dict) -> dict:
@@ -215,15 +209,15 @@ class Session:
         with CaseFile.open(workdir / "replay.sqlite3", create=True) as replay:
             replay.apply(list(journal_changes(cf.conn)), check_base=False)
             assert replay.state_snapshot() == snapshot
-            assert search_tables(replay) == search_tables(cf)
+            assert search_tables(replay.conn) == search_tables(cf.conn)
         self._check_index_equals_a_rebuild()
 
     def _check_index_equals_a_rebuild(self) -> None:
         """The search tables, kept up to date edit by edit, equal ones built from scratch."""
-        incremental = search_tables(self.cf)
+        incremental = search_tables(self.cf.conn)
         with self.cf.transaction() as conn:
             search.rebuild_index(conn)
-        assert search_tables(self.cf) == incremental
+        assert search_tables(self.cf.conn) == incremental
 
     def _check_versions_follow_the_journal(self) -> None:
         origin: dict[str, str] = {}

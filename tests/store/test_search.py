@@ -3,12 +3,13 @@
 import random
 import unicodedata
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from workstation.domain.case_number import normalize_fragment
-from workstation.store import queries
+from workstation.store import queries, search
 from workstation.store.casefile import CaseFile, Edit
 from workstation.store.queries import CaseFilter
 
@@ -417,3 +418,42 @@ def test_demo_names_of_two_characters_are_each_found(demo_file: CaseFile) -> Non
     assert len(names) > 20
     for name in names:
         assert found(demo_file, name) == scan(name), name
+
+
+# -- migration 7: contentless full-text tables ----------------------------------------------------
+
+
+def test_migration_7_rebuilds_the_search_tables_contentless_and_search_still_finds(
+    tmp_path: Path,
+) -> None:
+    """A file from before migration 7 (full-text tables keeping a copy of each body) opens, its
+    tables are rebuilt without the copy, and names, case numbers and notes are found as before;
+    an edit afterwards is found and its old text no longer is."""
+    path = tmp_path / "casefile.sqlite3"
+    with CaseFile.open(path, create=True, officer="张伟") as cf:
+        a, _ = add_case(
+            cf, "（2021）豫0302执12号", [{"role": "debtor", "name": "王五"}], notes="车辆在郑州停放"
+        )
+        b, _ = add_case(cf, "（2022）豫0302执8号", [{"role": "debtor", "name": "欧阳娜娜"}])
+        with cf.transaction() as conn:  # back to version 6: tables with content, as they were
+            for table in ("case_search", "case_bigrams"):
+                conn.execute(f"DROP TABLE {table}")
+            conn.execute("CREATE VIRTUAL TABLE case_search USING fts5(body, tokenize='trigram')")
+            conn.execute("CREATE VIRTUAL TABLE case_bigrams USING fts5(body, tokenize='unicode61')")
+            search.rebuild_index(conn)
+            conn.execute("PRAGMA user_version = 6")
+        assert cf.conn.execute("SELECT count(body) FROM case_search").fetchone()[0] == 2
+    with CaseFile.open(path) as cf:
+        conn = cf.conn
+        assert conn.execute("PRAGMA user_version").fetchone()[0] >= 7
+        for table in ("case_search", "case_bigrams"):
+            sql = conn.execute("SELECT sql FROM sqlite_master WHERE name = ?", (table,)).fetchone()
+            assert "contentless_delete=1" in sql[0]
+        assert conn.execute("SELECT count(body) FROM case_search").fetchone()[0] == 0
+        assert found(cf, "王五") == {a}
+        assert found(cf, "欧阳娜") == {b}
+        assert found(cf, "执12") == {a}
+        assert found(cf, "郑州停放") == {a}
+        cf.save([Edit("case", {"notes": "车辆在洛阳扣押"}, a)])
+        assert found(cf, "洛阳扣押") == {a}
+        assert found(cf, "郑州停放") == set()

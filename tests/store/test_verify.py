@@ -1,7 +1,6 @@
 """Tamper evidence: the journal's hash chains, and `verify` naming what was changed around them."""
 
 import json
-import sqlite3
 from pathlib import Path
 
 from tests.conftest import OFFICER, fingerprint
@@ -9,7 +8,7 @@ from workstation import cli
 from workstation.documents.model import Document, Para, content_hash, document_to_json
 from workstation.store import chain, migrations
 from workstation.store.casefile import CaseFile, Edit
-from workstation.store.database import open_database
+from workstation.store.database import open_database, sqlcipher
 from workstation.store.journal import Change, apply_changes, pending_changes, push_links, utc_now
 from workstation.store.records import RECORD_TYPES
 from workstation.sync.protocol import change_to_wire
@@ -187,7 +186,7 @@ def test_a_document_edited_after_it_was_finalised_is_named(case_file: CaseFile) 
 
 def test_a_damaged_file_fails_the_integrity_check(tmp_path: Path) -> None:
     path = tmp_path / "damaged.sqlite3"
-    conn = sqlite3.connect(path, isolation_level=None)
+    conn = sqlcipher.connect(path, isolation_level=None)
     migrations.migrate(conn)
     conn.executemany(
         "INSERT INTO cases (id, case_number, filing_date, status, _origin) "
@@ -202,7 +201,7 @@ def test_a_damaged_file_fails_the_integrity_check(tmp_path: Path) -> None:
     conn.execute("PRAGMA writable_schema = ON")
     conn.execute("UPDATE sqlite_master SET rootpage = ? WHERE name = 'cases_status'", (root,))
     conn.close()
-    conn = sqlite3.connect(path, isolation_level=None)
+    conn = sqlcipher.connect(path, isolation_level=None)
     result = verify(conn)
     assert "integrity" in {f.check for f in result.findings}
     conn.close()
@@ -213,7 +212,7 @@ def test_a_damaged_file_fails_the_integrity_check(tmp_path: Path) -> None:
 
 def _v5_copy(source: CaseFile, path: Path) -> None:
     """`source`'s data in a plain file at schema version 5 (before the chains)."""
-    conn = sqlite3.connect(path, isolation_level=None)
+    conn = sqlcipher.connect(path, isolation_level=None)
     conn.execute("PRAGMA journal_mode = WAL")
     for migration in migrations.MIGRATIONS[:5]:
         migration(conn)

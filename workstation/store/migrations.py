@@ -241,6 +241,25 @@ def _m6_journal_chain(conn: sqlite3.Connection) -> None:
     conn.executemany("UPDATE journal SET push_chain = ?, chain = ? WHERE seq = ?", updates)
 
 
+def _m7_contentless_search(conn: sqlite3.Connection) -> None:
+    """The full-text tables keep only their index, not a copy of each body (contentless, with
+    deletes by rowid, SQLite 3.43+): re-indexing an edited case no longer reads and re-tokenizes
+    the old body, and the file is smaller. Rebuilt from the state tables."""
+    from . import search
+
+    for table in ("case_search", "case_bigrams"):
+        conn.execute(f"DROP TABLE {table}")
+    conn.execute(
+        "CREATE VIRTUAL TABLE case_search USING fts5(body, tokenize='trigram', "
+        "content='', contentless_delete=1)"
+    )
+    conn.execute(
+        "CREATE VIRTUAL TABLE case_bigrams USING fts5(body, tokenize='unicode61', "
+        "content='', contentless_delete=1)"
+    )
+    search.rebuild_index(conn)
+
+
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _m1_case_file,
     _m2_sync,
@@ -248,6 +267,7 @@ MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _m4_documents,
     _m5_field_list_free_digests,
     _m6_journal_chain,
+    _m7_contentless_search,
 ]
 
 LATEST_VERSION = len(MIGRATIONS)

@@ -1,7 +1,8 @@
 """Full-text search over cases: derived from the state tables, never journaled or synced.
 
-Two FTS5 tables, because SQLite's trigram tokenizer only matches 3+ characters and Chinese
-names are often two (王五). See shared/measured-floors.md for why these and not LIKE scans.
+Two contentless FTS5 tables (the index only, no copy of the text; migration 7), because
+SQLite's trigram tokenizer only matches 3+ characters and Chinese names are often two (王五).
+See shared/measured-floors.md for why these and not LIKE scans.
 - case_search (trigram): any 3+ character fragment of case numbers, names, ID and phone numbers,
   credit codes, addresses and notes;
 - case_bigrams (unicode61 over space-separated character pairs, plus each name's last character
