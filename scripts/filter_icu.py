@@ -133,6 +133,15 @@ def elf_symbol(path: Path, symbol: str) -> bytes:
     raise ValueError(f"{path}: no symbol {symbol}")
 
 
+def tool(name: str) -> str:
+    """The path of an ICU tool: Debian puts icupkg and genccode in /usr/sbin, which is not on an
+    ordinary user's PATH."""
+    found = shutil.which(name) or shutil.which(name, path="/usr/sbin:/usr/local/sbin")
+    if found is None:
+        raise SystemExit(f"{name} not found: install Debian's icu-devtools (scripts/build.sh does)")
+    return found
+
+
 def run(*command: str | Path) -> str:
     done = subprocess.run([str(c) for c in command], capture_output=True, text=True)
     if done.returncode != 0:
@@ -147,14 +156,14 @@ def filter_library(library: Path, work: Path) -> tuple[Path, list[str], list[str
     original = work / "in" / f"{package}.dat"
     original.parent.mkdir()
     original.write_bytes(elf_symbol(library, f"icudt{version}_dat"))
-    items = run("icupkg", "--ignore-deps", "-l", original).split()  # also a filtered one
+    items = run(tool("icupkg"), "--ignore-deps", "-l", original).split()  # also a filtered one
     gone = {item for item in items if removed(item)}
     filtered = work / f"{package}.dat"
     ignore_deps: list[str] = []
     while True:
         (work / "remove.txt").write_text("\n".join(sorted(gone)) + "\n", encoding="ascii")
         done = subprocess.run(
-            ["icupkg", *ignore_deps, "-r", str(work / "remove.txt"), str(original), str(filtered)],
+            [tool("icupkg"), *ignore_deps, "-r", work / "remove.txt", original, filtered],
             capture_output=True,
             text=True,
         )
@@ -172,7 +181,7 @@ def filter_library(library: Path, work: Path) -> tuple[Path, list[str], list[str
         if needed == dictionaries:
             ignore_deps = ["--ignore-deps"]
     kept = [item for item in items if item not in gone]
-    run("genccode", "-q", "-e", f"icudt{version}", "-a", "gcc", "-d", work, filtered)
+    run(tool("genccode"), "-q", "-e", f"icudt{version}", "-a", "gcc", "-d", work, filtered)
     assembly = work / f"{package}_dat.S"
     out = work / library.name
     run(
