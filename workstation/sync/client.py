@@ -28,7 +28,7 @@ from ..store.database import create_case_file
 from ..store.errors import ChangeRefused
 from ..store.journal import pending_changes, push_links, store_summary, stored_summary
 from ..store.records import RECORD_TYPES, digest_versions
-from . import prefetch, protocol
+from . import prefetch, protocol, tls
 from .apply import PullOutcome, apply_pulled
 from .state import open_conflict_count
 
@@ -76,7 +76,12 @@ class HttpTransport:
 
         self._httpx = httpx
         self.base_url = base_url.rstrip("/")
-        self.client = httpx.Client(base_url=self.base_url, timeout=timeout)
+        self.client = httpx.Client(
+            base_url=self.base_url,
+            timeout=timeout,
+            verify=tls.verify_for(self.base_url),
+            follow_redirects=False,
+        )
 
     def request(self, method, path, *, json_body=None, content=None, params=None, headers=None):
         try:

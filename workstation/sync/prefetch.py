@@ -32,7 +32,7 @@ from typing import Any
 from ..store import journal, search
 from ..store.journal import Change, NewRecordRows
 from ..store.records import RECORD_TYPES
-from . import protocol
+from . import protocol, tls
 from .apply import PullOutcome, apply_pulled
 
 log = logging.getLogger(__name__)
@@ -321,7 +321,11 @@ def _fetch_and_prepare(
 
     with (
         httpx.Client(
-            base_url=base_url, timeout=30.0, headers={"Authorization": f"Bearer {token}"}
+            base_url=base_url,
+            timeout=30.0,
+            headers={"Authorization": f"Bearer {token}"},
+            verify=tls.verify_for(base_url),
+            follow_redirects=False,
         ) as client,
         ThreadPoolExecutor(max_workers=1) as fetcher,
     ):
