@@ -2,6 +2,7 @@
 goes on; the court's number of them is kept, and none is made when nothing changed."""
 
 import dataclasses
+import time
 
 from tests.sync.conftest import laptop, sync
 from workstation import backup
@@ -61,3 +62,21 @@ def test_a_failed_backup_is_reported_and_the_sync_goes_on(server, tmp_path, monk
     report = sync(cf, server)
     assert "自动备份没有完成" in report.backup.wait()
     assert report.pulled > 0
+
+
+def test_the_copy_is_written_once_the_sync_has_ended(server, tmp_path):
+    """The moment is fixed at the start, the copy written after the sync (not alongside it)."""
+    cf = laptop(tmp_path, "a", server)
+    sync(cf, server).backup.wait()
+    folder = cf.path.parent / "backups"
+    before = set(folder.iterdir())
+    case_id = cf.conn.execute("SELECT id FROM cases LIMIT 1").fetchone()[0]
+    cf.save([Edit("case", {"notes": "同步前的修改"}, record_id=case_id)])
+    head = backup.journal_head(cf.conn)
+    started = backup.BackupBeforeSync.start(cf)
+    cf.save([Edit("case", {"notes": "同步中的修改"}, record_id=case_id)])
+    time.sleep(0.5)  # a copy written alongside would have appeared by now
+    assert started.path is None and set(folder.iterdir()) == before
+    assert started.wait() == ""
+    assert started.path is not None and started.path.parent == folder
+    assert backup.read_manifest(started.path)["journal_head"] == head

@@ -295,7 +295,13 @@ class SyncClient:
             )
         report = SyncReport()
         self.progress("备份", 0, None)
-        report.backup = BackupBeforeSync.start(self.cf)  # written meanwhile, on its own thread
+        report.backup = BackupBeforeSync.start(self.cf)  # of this moment, written when done
+        try:
+            return self._run(report)
+        finally:
+            report.backup.release()
+
+    def _run(self, report: SyncReport) -> SyncReport:
         self.progress("检查服务器", 0, None)
         status = self._ok(self.call("GET", "/status"), "status")
         server_time = datetime.fromisoformat(status["server_time"].replace("Z", "+00:00"))
