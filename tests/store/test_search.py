@@ -457,3 +457,29 @@ def test_migration_7_rebuilds_the_search_tables_contentless_and_search_still_fin
         cf.save([Edit("case", {"notes": "车辆在洛阳扣押"}, a)])
         assert found(cf, "洛阳扣押") == {a}
         assert found(cf, "郑州停放") == set()
+
+
+def index_pages(cf: CaseFile) -> int:
+    return sum(
+        cf.conn.execute(f"SELECT count(*) FROM {table}_data").fetchone()[0]
+        for table in ("case_search", "case_bigrams")
+    )
+
+
+def test_only_changes_to_what_a_search_entry_holds_index_the_case_again(
+    case_file: CaseFile,
+) -> None:
+    """A change to a field outside the search entry (the principal, a party's kind) leaves the
+    full-text tables as they are; a change to one inside (notes, a party's name) re-indexes."""
+    a, (debtor,) = add_case(case_file, "（2021）豫0302执12号", [{"role": "debtor", "name": "王五"}])
+    before = index_pages(case_file)
+    case_file.save([Edit("case", {"principal": 1_000_000}, a)])
+    case_file.save([Edit("party", {"kind": "organisation"}, debtor)])
+    assert index_pages(case_file) == before
+    case_file.save([Edit("party", {"name": "赵六"}, debtor)])
+    assert index_pages(case_file) > before
+    assert found(case_file, "赵六") == {a} and found(case_file, "王五") == set()
+    grown = index_pages(case_file)
+    case_file.save([Edit("case", {"notes": "车辆已查封"}, a)])
+    assert index_pages(case_file) > grown
+    assert found(case_file, "车辆已查封") == {a}

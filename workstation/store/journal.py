@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from . import chain
+from . import chain, search
 from .errors import ChangeRefused
 from .records import (
     RECORD_TYPES,
@@ -73,7 +73,7 @@ class Applied:
     """What one `apply_changes` call did: the records touched, per case, for the views to redraw."""
 
     changes: list[Change] = field(default_factory=list)
-    case_ids: set[str] = field(default_factory=set)
+    case_ids: set[str] = field(default_factory=set)  # whose search entry may have changed
     created_case_ids: set[str] = field(default_factory=set)  # new here: nothing to unindex
 
 
@@ -163,6 +163,7 @@ def apply_changes(
                 result.created_case_ids.add(case_id)
             else:
                 case_id = full[rt.case_ref]
+            reindex = search.changes_entry(rt.name)
         else:
             row = _current(conn, rt, ch.record_id)
             if row is None:
@@ -200,16 +201,19 @@ def apply_changes(
                     [*values.values(), json.dumps(versions, sort_keys=True), ch.record_id],
                 )
             case_id = ch.record_id if rt.case_ref is None else row[rt.case_ref]
+            reindex = search.changes_entry(rt.name, values)
             if rt.case_ref is not None and rt.case_ref in values:
                 moved_to = values[rt.case_ref]
                 if not conn.execute("SELECT 1 FROM cases WHERE id = ?", (moved_to,)).fetchone():
                     raise ChangeRefused(
                         "所属案件不存在，未保存。", f"{rt.name} {ch.record_id}: no case {moved_to}"
                     )
-                result.case_ids.add(moved_to)
+                if reindex:
+                    result.case_ids.add(moved_to)
         journal_rows.append(_journal_row(ch, checked))
         result.changes.append(ch)
-        result.case_ids.add(case_id)
+        if reindex:
+            result.case_ids.add(case_id)
     if running is not None:
         store_summary(conn, running[0], running[1])
     _append_journal(conn, journal_rows)
@@ -372,7 +376,8 @@ def _insert_new_records(
                 )
         checked.append(values)
         result.changes.append(ch)
-        result.case_ids.add(case_id)
+        if search.changes_entry(rt.name):
+            result.case_ids.add(case_id)
     write_new_records(conn, new_record_rows(changes, checked))
     return result
 

@@ -18,6 +18,33 @@ from collections.abc import Collection, Iterable, Sequence
 
 from ..domain.case_number import normalize_fragment
 
+# The fields a case's search entry is made of (case_entry, and _index_chunk's reads): a change to
+# any other field, or to any other record type (measures, funds, visits, ...), leaves the entry
+# as it is, and its case is not indexed again.
+ENTRY_FIELDS = {
+    "case": frozenset({"case_number", "basis_number", "notes", "deleted"}),
+    "party": frozenset(
+        {
+            "case_id",
+            "role",
+            "name",
+            "id_number",
+            "phone",
+            "address",
+            "credit_code",
+            "legal_representative",
+            "deleted",
+        }
+    ),
+}
+
+
+def changes_entry(record_type: str, fields: Iterable[str] | None = None) -> bool:
+    """Whether a change to a `record_type` record touching `fields` (None: a new record) can
+    change its case's search entry."""
+    searched = ENTRY_FIELDS.get(record_type)
+    return searched is not None and (fields is None or not searched.isdisjoint(fields))
+
 
 def _letters(text: str) -> str:
     return _letters_of(normalize_fragment(text))

@@ -52,6 +52,8 @@ class PreparedPage:
     rows: NewRecordRows
     # cases the page's records belong to but does not make: they must be here already
     cases_named: list[str]
+    # those of them whose search entry the page changes (it adds parties to them)
+    cases_to_index: list[str]
     # search entries of the cases the page makes, by case id: (body, pairs, applicants, debtors)
     entries: dict[str, tuple[str, str, str, str]]
 
@@ -69,6 +71,7 @@ def prepare_page(changes: Sequence[Change], chain_from: str | None) -> PreparedP
     made: set[str] = set()
     cases_made: set[str] = set()
     cases_named: dict[str, None] = {}
+    cases_to_index: dict[str, None] = {}
     for ch in changes:
         rt = RECORD_TYPES[ch.record_type]
         fields = ch.fields
@@ -88,11 +91,13 @@ def prepare_page(changes: Sequence[Change], chain_from: str | None) -> PreparedP
                 return [astuple(ch) for ch in changes]
             if case_id not in cases_made:
                 cases_named.setdefault(case_id)
+                if search.changes_entry(rt.name):
+                    cases_to_index.setdefault(case_id)
         made.add(ch.record_id)
     if len({ch.change_id for ch in changes}) != len(changes):
         return [astuple(ch) for ch in changes]
     rows = journal.new_record_rows(changes, chain_from=chain_from)
-    return PreparedPage(rows, list(cases_named), _entries(rows))
+    return PreparedPage(rows, list(cases_named), list(cases_to_index), _entries(rows))
 
 
 def _entries(rows: NewRecordRows) -> dict[str, tuple[str, str, str, str]]:
@@ -161,7 +166,7 @@ def apply_prepared(
     journal.write_new_records(conn, rows)
     # First the cases made before (their entries made again), then the new ones in the order
     # of their keys: the full-text tables take rowids in ascending order without flushing.
-    search.index_cases(conn, page.cases_named)
+    search.index_cases(conn, page.cases_to_index)
     made = dict(conn.execute("SELECT id, n FROM cases WHERE n > ?", (before,)))
     bodies, pair_bodies, summaries = [], [], []
     for case_id, (body, pairs, applicants, debtors) in page.entries.items():
