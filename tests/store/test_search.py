@@ -449,6 +449,8 @@ def test_migration_7_rebuilds_the_search_tables_contentless_and_search_still_fin
         for table in ("case_search", "case_bigrams"):
             sql = conn.execute("SELECT sql FROM sqlite_master WHERE name = ?", (table,)).fetchone()
             assert "contentless_delete=1" in sql[0]
+            automerge = conn.execute(f"SELECT v FROM {table}_config WHERE k = 'automerge'")
+            assert automerge.fetchone()[0] == 16
         assert conn.execute("SELECT count(body) FROM case_search").fetchone()[0] == 0
         assert found(cf, "王五") == {a}
         assert found(cf, "欧阳娜") == {b}

@@ -244,7 +244,7 @@ def _m6_journal_chain(conn: sqlite3.Connection) -> None:
 def _m7_contentless_search(conn: sqlite3.Connection) -> None:
     """The full-text tables keep only their index, not a copy of each body (contentless, with
     deletes by rowid, SQLite 3.43+): re-indexing an edited case no longer reads and re-tokenizes
-    the old body, and the file is smaller. Rebuilt from the state tables."""
+    the old body, and the file is smaller. Fewer, larger merges. Rebuilt from the state tables."""
     from . import search
 
     for table in ("case_search", "case_bigrams"):
@@ -257,6 +257,11 @@ def _m7_contentless_search(conn: sqlite3.Connection) -> None:
         "CREATE VIRTUAL TABLE case_bigrams USING fts5(body, tokenize='unicode61', "
         "content='', contentless_delete=1)"
     )
+    # Merge 16 segments of a level at a time, not 4: each transaction adds a segment, and with
+    # 4 the merging took a third of the indexing of 50,000 cases in 100 transactions (7.0 ->
+    # 4.5 s here); queries were as fast (p50 0.84 / 0.83 ms), the index 15% larger.
+    for table in ("case_search", "case_bigrams"):
+        conn.execute(f"INSERT INTO {table}({table}, rank) VALUES ('automerge', 16)")
     search.rebuild_index(conn)
 
 
