@@ -376,8 +376,9 @@ class BackupBeforeSync:
     nor shares the disk and processor with it: written alongside, the copy's writes made each
     sync commit's fsync wait and an end-of-day sync took 0.1-0.6 s longer. The read transaction
     keeps the moment meanwhile. When nothing changed since the newest backup (same journal
-    head), none is made. A backup that fails does not stop the sync: `wait` returns the Chinese
-    warning. The thread is not a daemon: the program does not exit in the middle of a backup."""
+    head), or nothing was ever recorded, none is made. A backup that fails does not stop the
+    sync: `wait` returns the Chinese warning. The thread is not a daemon: the program does not
+    exit in the middle of a backup."""
 
     FAILED = "同步前的自动备份没有完成（例如磁盘空间不足），同步照常进行。"
     # Per case file: the journal head of the newest backup made or being made, and a lock so two
@@ -410,6 +411,12 @@ class BackupBeforeSync:
             with self.cf.sibling() as copy_from:
                 copy_from.conn.execute("BEGIN")  # the moment of the copy: from here on
                 head = journal_head(copy_from.conn)
+                if head == [0, ""]:
+                    # Nothing recorded yet (a first sync): nothing to keep, and no read
+                    # transaction to hold the write-ahead log open while the sync fills it.
+                    self.skipped = True
+                    self._moment.set()
+                    return
                 folder = self.cf.path.parent / AUTO_FOLDER
                 with self._registry:
                     known = self._heads.get(key)
