@@ -253,9 +253,11 @@ def _m7_contentless_search(conn: sqlite3.Connection) -> None:
         "CREATE VIRTUAL TABLE case_search USING fts5(body, tokenize='trigram', "
         "content='', contentless_delete=1)"
     )
+    # Every query of case_bigrams is one token (a pair, or a character as a prefix), so it keeps
+    # no positions (detail=none): built in 0.8 s instead of 1.3 for 50,000 cases, a third smaller.
     conn.execute(
         "CREATE VIRTUAL TABLE case_bigrams USING fts5(body, tokenize='unicode61', "
-        "content='', contentless_delete=1)"
+        "content='', contentless_delete=1, detail=none)"
     )
     # Merge 16 segments of a level at a time, not 4: each transaction adds a segment, and with
     # 4 the merging took a third of the indexing of 50,000 cases in 100 transactions (7.0 ->

@@ -200,6 +200,7 @@ def match_clause(text: str) -> tuple[str, list[str]] | None:
     letters = _letters(query)
     if not letters:
         return "SELECT rowid FROM case_search WHERE 0", []
-    # One character: any pair that starts with it; two: exactly that pair.
+    # One character: any pair that starts with it; two: exactly that pair. Always one token:
+    # the table keeps no positions (detail=none, migration 7).
     phrase = f'"{letters}"' + ("*" if len(letters) == 1 else "")
     return "SELECT rowid FROM case_bigrams WHERE case_bigrams MATCH ?", [phrase]
