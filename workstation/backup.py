@@ -414,6 +414,7 @@ class BackupBeforeSync:
                 if head == [0, ""]:
                     # Nothing recorded yet (a first sync): nothing to keep, and no read
                     # transaction to hold the write-ahead log open while the sync fills it.
+                    log.info("no backup before the sync of %s: nothing recorded yet", key)
                     self.skipped = True
                     self._moment.set()
                     return

@@ -318,6 +318,14 @@ class SyncClient:
         report.finished_at = datetime.now(UTC).isoformat(timespec="seconds")
         self.cf.set_meta("last_sync", report.finished_at)
         report.open_conflicts = open_conflict_count(self.cf.conn)
+        log.info(
+            "sync of %s done: pushed %d, pulled %d, open conflicts %d, clock offset %.0f s",
+            self.cf.path,
+            report.pushed,
+            report.pulled,
+            report.open_conflicts,
+            report.clock_offset_seconds,
+        )
         return report
 
     def send_blobs(self, report: SyncReport) -> None:
