@@ -129,6 +129,7 @@ class AccountDialog(QDialog):
         self.password = ""
         first = not accounts.list()
         self.setWindowTitle("建立登录账号")
+        self.setMinimumWidth(DIALOG_WIDTH)
         layout = QVBoxLayout(self)
         if first:
             text = (
@@ -188,6 +189,7 @@ class SignInDialog(QDialog):
         self.account: Account | None = None
         self.password = ""
         self.setWindowTitle("登录 — 执行干警离线工作站")
+        self.setMinimumWidth(DIALOG_WIDTH)
         layout = QVBoxLayout(self)
         form = QFormLayout()
         self.user = QComboBox()
