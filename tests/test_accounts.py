@@ -1,6 +1,9 @@
 """Officer accounts: made, checked, wrong passwords limited across restarts."""
 
+import contextlib
 import json
+import multiprocessing
+import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -233,3 +236,45 @@ def test_the_idle_lock_is_a_court_setting_of_ten_minutes_by_default():
     from workstation.domain.settings import default_settings
 
     assert default_settings().idle_lock_minutes == 10
+
+
+# -- several program instances on one data directory ------------------------------------------
+
+
+def _wrong_passwords(data_dir: str, start: float, count: int) -> None:
+    while time.time() < start:  # both processes begin together
+        time.sleep(0.001)
+    for _ in range(count):
+        with contextlib.suppress(SignInRefused):
+            Accounts(Path(data_dir)).verify("zhang", "wrong-password")
+
+
+def _new_accounts(data_dir: str, start: float, prefix: str) -> None:
+    while time.time() < start:
+        time.sleep(0.001)
+    for n in range(3):
+        Accounts(Path(data_dir)).create(f"{prefix}{n}", f"干警{prefix}{n}", "password-123")
+
+
+def test_two_instances_at_once_lose_neither_a_failure_nor_an_account(store, tmp_path):
+    """Each change is read, made and written under an OS lock: two processes counting wrong
+    passwords, or making accounts, at the same moment keep all of them."""
+    store.create("zhang", "张伟", PASSWORD)
+    context = multiprocessing.get_context("spawn")
+    start = time.time() + 2
+    runs = [
+        context.Process(target=_wrong_passwords, args=(str(tmp_path), start, 2)) for _ in range(2)
+    ]
+    runs += [
+        context.Process(target=_new_accounts, args=(str(tmp_path), start, prefix))
+        for prefix in ("li", "wang")
+    ]
+    for run in runs:
+        run.start()
+    for run in runs:
+        run.join(60)
+        assert run.exitcode == 0
+    data = json.loads(store.path.read_text(encoding="utf-8"))
+    assert data["accounts"]["zhang"]["failures"] == 4
+    names = {a.username for a in store.list()}
+    assert names == {"zhang", "li0", "li1", "li2", "wang0", "wang1", "wang2"}

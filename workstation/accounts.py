@@ -22,6 +22,8 @@ import json
 import logging
 import os
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -30,6 +32,7 @@ from typing import Any
 from .paths import CASE_FILE_NAME
 from .store import keys
 from .store.errors import CaseFileError
+from .store.lock import exclusive
 
 log = logging.getLogger(__name__)
 
@@ -102,7 +105,9 @@ def wait_after(failures: int) -> timedelta:
 
 class Accounts:
     """The accounts file of one data directory. Each method reads the file afresh and writes it
-    whole (new file, fsync, rename), so two program windows never see half a file."""
+    whole (new file, fsync, rename), so two program windows never see half a file; a change is
+    read, made and written under an OS lock (`accounts.json.lock`), so two program instances on
+    one data directory never lose each other's changes (a new account, a counted failure)."""
 
     def __init__(self, data_dir: Path) -> None:
         self.data_dir = Path(data_dir)
@@ -111,6 +116,18 @@ class Accounts:
     # -- the file ----------------------------------------------------------------------------
     def exists(self) -> bool:
         return self.path.exists()
+
+    @contextmanager
+    def _changing(self) -> Iterator[None]:
+        """Around a read, change and write of the file: one process at a time."""
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        try:
+            with exclusive(self.path.with_name(self.path.name + ".lock")):
+                yield
+        except TimeoutError as exc:
+            raise AccountError(
+                "登录账号文件正被另一个工作站程序使用，请稍后再试。", f"{self.path}: {exc}"
+            ) from exc
 
     def _read(self) -> dict[str, Any]:
         try:
@@ -173,23 +190,25 @@ class Accounts:
             )
         check_new_password(password)
         display_name = display_name.strip() or username
-        data = self._read()
-        if username in data["accounts"]:
-            raise AccountError(f"用户名“{username}”已经有了，请换一个。", f"{username} exists")
-        if data["accounts"]:
-            case_file = f"{OFFICERS_DIR}/{username}/{CASE_FILE_NAME}"
-        else:
-            case_file = CASE_FILE_NAME
-        data["accounts"][username] = {
-            "display_name": display_name,
-            "case_file": case_file,
-            "password": self._new_hash(password),
-            "failures": 0,
-            "refused_until": None,
-            "created": _now().isoformat(timespec="seconds"),
-        }
-        data["last_user"] = username
-        self._write(data)
+        password_hash = self._new_hash(password)
+        with self._changing():
+            data = self._read()
+            if username in data["accounts"]:
+                raise AccountError(f"用户名“{username}”已经有了，请换一个。", f"{username} exists")
+            if data["accounts"]:
+                case_file = f"{OFFICERS_DIR}/{username}/{CASE_FILE_NAME}"
+            else:
+                case_file = CASE_FILE_NAME
+            data["accounts"][username] = {
+                "display_name": display_name,
+                "case_file": case_file,
+                "password": password_hash,
+                "failures": 0,
+                "refused_until": None,
+                "created": _now().isoformat(timespec="seconds"),
+            }
+            data["last_user"] = username
+            self._write(data)
         return self._account(username, data["accounts"][username])
 
     @staticmethod
@@ -231,9 +250,11 @@ class Accounts:
                 f"{keys.sidecar_path(account.case_file)}: {exc}",
             ) from exc
         try:
-            data = self._read()
-            data["accounts"][username]["password"] = self._new_hash(new)
-            self._write(data)
+            new_hash = self._new_hash(new)
+            with self._changing():
+                data = self._read()
+                data["accounts"][username]["password"] = new_hash
+                self._write(data)
         except BaseException as exc:
             if rewrapped:
                 try:
@@ -277,6 +298,11 @@ class Accounts:
         now: datetime | None = None,
         wrong: str = "用户名或密码不对",
     ) -> Account:
+        # Under the lock: two instances checking at once must each count their failure.
+        with self._changing():
+            return self._check(username, password, now, wrong)
+
+    def _check(self, username: str, password: str, now: datetime | None, wrong: str) -> Account:
         now = now or _now()
         username = username.strip().lower()
         data = self._read()

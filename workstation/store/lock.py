@@ -1,7 +1,12 @@
-"""One writer per case file: an OS lock on `<file>.lock`, released by the OS if the process dies."""
+"""One writer per case file: an OS lock on `<file>.lock`, released by the OS if the process dies.
+Also short exclusive sections between processes (`exclusive`), for small files read and written
+whole by several program instances (the accounts file)."""
 
 import os
 import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from .errors import AlreadyOpen
@@ -77,3 +82,23 @@ class CaseFileLock:
             finally:
                 os.close(self._fd)
                 self._fd = None
+
+
+@contextmanager
+def exclusive(path: Path, timeout: float = 10.0) -> Iterator[None]:
+    """Hold an OS lock on `path` (made if missing) for a short read-modify-write that other
+    processes, and other threads of this one, must not interleave with; wait up to `timeout`
+    seconds for it (TimeoutError after). The OS releases it if the process dies."""
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        deadline = time.monotonic() + timeout
+        while not _try_lock(fd):
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"{path}: still locked after {timeout} s")
+            time.sleep(0.02)
+        try:
+            yield
+        finally:
+            _unlock(fd)
+    finally:
+        os.close(fd)
