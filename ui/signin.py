@@ -36,7 +36,14 @@ from PySide6.QtWidgets import (
 )
 from shiboken6 import isValid
 
-from workstation.accounts import MIN_PASSWORD, Account, AccountError, Accounts, SignInRefused
+from workstation.accounts import (
+    MIN_PASSWORD,
+    Account,
+    AccountError,
+    Accounts,
+    SignInRefused,
+    check_new_password,
+)
 from workstation.store.errors import CaseFileError
 
 log = logging.getLogger(__name__)
@@ -60,6 +67,21 @@ def _password_field(placeholder: str) -> QLineEdit:
     field.setEchoMode(QLineEdit.EchoMode.Password)
     field.setPlaceholderText(placeholder)
     return field
+
+
+def _ok_cancel(
+    dialog: QDialog, layout: QVBoxLayout, ok_text: str, accept: Callable[[], None]
+) -> tuple[QDialogButtonBox, QPushButton]:
+    """OK (named `ok_text`, running `accept`) and Cancel under a dialog's fields; the OK button."""
+    buttons = QDialogButtonBox(
+        QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+    )
+    ok = buttons.button(QDialogButtonBox.StandardButton.Ok)
+    ok.setText(ok_text)
+    buttons.accepted.connect(accept)
+    buttons.rejected.connect(dialog.reject)
+    layout.addWidget(buttons)
+    return buttons, ok
 
 
 def _problem_label() -> QLabel:
@@ -157,13 +179,7 @@ class AccountDialog(QDialog):
         layout.addLayout(form)
         self.problem = _problem_label()
         layout.addWidget(self.problem)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("建立账号")
-        buttons.accepted.connect(self._create)
-        buttons.rejected.connect(self.reject)
-        layout.addWidget(buttons)
+        _ok_cancel(self, layout, "建立账号", self._create)
 
     def _create(self) -> None:
         if self.first.text() != self.second.text():
@@ -199,18 +215,11 @@ class SignInDialog(QDialog):
         layout.addLayout(form)
         self.problem = _problem_label()
         layout.addWidget(self.problem)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        self.sign_in_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.sign_in_button.setText("登录")
+        buttons, self.sign_in_button = _ok_cancel(self, layout, "登录", self._sign_in)
         self.new_account_button = buttons.addButton(
             "新建账号…", QDialogButtonBox.ButtonRole.ActionRole
         )
         self.new_account_button.clicked.connect(self._new_account)
-        buttons.accepted.connect(self._sign_in)
-        buttons.rejected.connect(self.reject)
-        layout.addWidget(buttons)
         self.checker = _PasswordCheck(accounts, self.problem, self.sign_in_button, self)
         self._fill_users(accounts.last_user())
         self.password_field.setFocus()
@@ -279,14 +288,7 @@ class ChangePasswordDialog(QDialog):
         layout.addLayout(form)
         self.problem = _problem_label()
         layout.addWidget(self.problem)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        self.change_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.change_button.setText("修改密码")
-        buttons.accepted.connect(self._change)
-        buttons.rejected.connect(self.reject)
-        layout.addWidget(buttons)
+        _, self.change_button = _ok_cancel(self, layout, "修改密码", self._change)
         self.checker = _PasswordCheck(accounts, self.problem, self.change_button, self)
         self.rewrapped = False
         self.current.setFocus()
@@ -296,8 +298,10 @@ class ChangePasswordDialog(QDialog):
             self.problem.setText("请输入当前密码。")
             self.current.setFocus()
             return
-        if len(self.first.text()) < MIN_PASSWORD:
-            self.problem.setText(f"新密码至少 {MIN_PASSWORD} 个字符。")
+        try:  # the rule for a new password, checked before the current one is (uncounted)
+            check_new_password(self.first.text())
+        except AccountError as exc:
+            self.problem.setText(exc.message)
             self.first.setFocus()
             return
         if self.first.text() != self.second.text():

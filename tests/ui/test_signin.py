@@ -281,7 +281,7 @@ def test_a_wrong_current_password_is_refused_and_counted_like_a_sign_in(qtbot, a
     ("new", "again", "problem"),
     [
         (NEW_PASSWORD, NEW_PASSWORD + "x", "两次输入的新密码不一致，请重新输入。"),
-        ("short", "short", "新密码至少 8 个字符。"),
+        ("short", "short", "密码至少 8 个字符。"),
     ],
 )
 def test_new_passwords_that_differ_or_are_too_short_are_refused(
