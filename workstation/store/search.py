@@ -18,24 +18,22 @@ from collections.abc import Collection, Iterable, Sequence
 
 from ..domain.case_number import normalize_fragment
 
-# The fields a case's search entry is made of (case_entry, and _index_chunk's reads): a change to
-# any other field, or to any other record type (measures, funds, visits, ...), leaves the entry
-# as it is, and its case is not indexed again.
+# A party's columns in its case's search entry, in the order case_entry takes them.
+ENTRY_PARTY_COLUMNS = (
+    "role",
+    "name",
+    "id_number",
+    "phone",
+    "address",
+    "credit_code",
+    "legal_representative",
+)
+# The fields a case's search entry is made of (case_entry): a change to any other field, or to
+# any other record type (measures, funds, visits, ...), leaves the entry as it is, and its case
+# is not indexed again.
 ENTRY_FIELDS = {
     "case": frozenset({"case_number", "basis_number", "notes", "deleted"}),
-    "party": frozenset(
-        {
-            "case_id",
-            "role",
-            "name",
-            "id_number",
-            "phone",
-            "address",
-            "credit_code",
-            "legal_representative",
-            "deleted",
-        }
-    ),
+    "party": frozenset({*ENTRY_PARTY_COLUMNS, "case_id", "deleted"}),
 }
 
 
@@ -115,9 +113,8 @@ def _index_chunk(conn: sqlite3.Connection, cases: list[tuple], fresh: Collection
     marks = ",".join("?" * len(ids))
     parties: dict[str, list[tuple]] = {}
     for case_id, *party in conn.execute(
-        f"""SELECT case_id, role, name, id_number, phone, address, credit_code,
-                   legal_representative
-            FROM parties WHERE case_id IN ({marks}) AND deleted = 0 ORDER BY n""",
+        f"SELECT case_id, {', '.join(ENTRY_PARTY_COLUMNS)} "
+        f"FROM parties WHERE case_id IN ({marks}) AND deleted = 0 ORDER BY n",
         ids,
     ):
         parties.setdefault(case_id, []).append(party)

@@ -113,7 +113,7 @@ def _entries(rows: NewRecordRows) -> dict[str, tuple[str, str, str, str]]:
     )
     parties: dict[str, list[list[Any]]] = {}
     pcols = _columns("party")
-    wanted = [pcols[c] for c in _PARTY_TEXTS]
+    wanted = [pcols[c] for c in search.ENTRY_PARTY_COLUMNS]
     for row in rows.state.get("party", []):
         if row[pcols["deleted"]] == 0:
             parties.setdefault(row[pcols["case_id"]], []).append([row[i] for i in wanted])
@@ -122,18 +122,6 @@ def _entries(rows: NewRecordRows) -> dict[str, tuple[str, str, str, str]]:
         for row in case_rows
         if not row[deleted]
     }
-
-
-# a party's columns in a case's search entry (search.case_entry)
-_PARTY_TEXTS = (
-    "role",
-    "name",
-    "id_number",
-    "phone",
-    "address",
-    "credit_code",
-    "legal_representative",
-)
 
 
 def _columns(record_type: str) -> dict[str, int]:
