@@ -33,7 +33,7 @@ from workstation.domain.money import format_yuan
 from workstation.store.casefile import CaseFile
 from workstation.store.errors import CaseFileError
 
-ERROR_STYLE = "color: #c62828;"
+from .dialog_parts import ERROR_STYLE
 
 
 class FieldRow(QWidget):

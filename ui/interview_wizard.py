@@ -43,6 +43,7 @@ from workstation.store.drafts import Draft
 from workstation.store.errors import CaseFileError
 from workstation.templates import TemplateProblem, fill
 
+from .dialog_parts import ERROR_STYLE
 from .document_html import document_html
 from .print_preview import show_print_preview
 
@@ -148,7 +149,7 @@ class InterviewWizard(QDialog):
         page = QWidget()
         errors = QLabel()
         errors.setWordWrap(True)
-        errors.setStyleSheet("color: #c62828;")
+        errors.setStyleSheet(ERROR_STYLE)
         errors.hide()
         self.page_errors[key] = errors
         layout = QVBoxLayout(page)
@@ -392,7 +393,7 @@ class InterviewWizard(QDialog):
         except CaseFileError as exc:
             log.error("saving interview draft %s failed: %s", self.draft.id, exc.detail)
             self.saved.setText(f"草稿保存失败：{exc.message}")
-            self.saved.setStyleSheet("color: #c62828;")
+            self.saved.setStyleSheet(ERROR_STYLE)
             return
         self.saved.setText(f"草稿已保存 {local_time_text(self.draft.updated_at)[-5:]}")
         self.saved.setStyleSheet("color: #666;")
@@ -606,12 +607,12 @@ class InterviewRecordsDialog(QDialog):
             interview.confirm_signed(self.casefile, document_id, {"signed_date": typed}, self.today)
         except ValidationFailed as failed:
             self.message.setText("；".join(failed.errors.values()))
-            self.message.setStyleSheet("color: #c62828;")
+            self.message.setStyleSheet(ERROR_STYLE)
             return False
         except CaseFileError as exc:
             log.error("recording signature on %s failed: %s", document_id, exc.detail)
             self.message.setText(exc.message)
-            self.message.setStyleSheet("color: #c62828;")
+            self.message.setStyleSheet(ERROR_STYLE)
             return False
         self.message.setStyleSheet("")
         self.refresh()

@@ -19,6 +19,8 @@ from PySide6.QtWidgets import (
 from workstation.store import keys
 from workstation.store.errors import KeyProblem
 
+from .dialog_parts import ok_cancel, problem_label
+
 log = logging.getLogger(__name__)
 
 
@@ -42,21 +44,16 @@ class PassphraseDialog(QDialog):
             self.second.setEchoMode(QLineEdit.EchoMode.Password)
             self.second.setPlaceholderText("再输入一次")
             layout.addWidget(self.second)
-        self.problem = QLabel("")
-        self.problem.setStyleSheet("color: #b00020")
-        self.problem.setWordWrap(True)
+        self.problem = problem_label()
         layout.addWidget(self.problem)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.accepted.connect(self._check)
-        buttons.rejected.connect(self.reject)
-        layout.addWidget(buttons)
+        ok_cancel(self, layout, None, self._check)
 
     def _check(self) -> None:
         if self.second is not None:
-            if len(self.first.text()) < keys.MIN_PASSPHRASE:
-                self.problem.setText(f"口令至少 {keys.MIN_PASSPHRASE} 个字符。")
+            try:
+                keys.check_passphrase(self.first.text())
+            except KeyProblem as exc:
+                self.problem.setText(exc.message)
                 return
             if self.first.text() != self.second.text():
                 self.problem.setText("两次输入的口令不一致。")
@@ -156,16 +153,9 @@ class RecoveryEntryDialog(QDialog):
         self.entry = QLineEdit()
         self.entry.setPlaceholderText("XXXXX-XXXXX-XXXXX-XXXXX-XXXXX-XXXXX-XXXXX-XXXXX")
         layout.addWidget(self.entry)
-        self.problem = QLabel("")
-        self.problem.setStyleSheet("color: #b00020")
-        self.problem.setWordWrap(True)
+        self.problem = problem_label()
         layout.addWidget(self.problem)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        layout.addWidget(buttons)
+        ok_cancel(self, layout, None, self.accept)
 
 
 def recover(parent: QWidget | None, case_file: Path, message: str) -> bool:

@@ -35,11 +35,12 @@ from workstation.documents import (
     render_pdf,
 )
 
+from .dialog_parts import ERROR_STYLE
+
 log = logging.getLogger(__name__)
 
 # A page image at 1200 dpi is 560 MB; 600 dpi keeps laser-printed text sharp at a quarter of it.
 PRINT_DPI_CAP = 600
-ERROR_STYLE = "color: #b00020;"
 
 
 def missing_glyphs_message(chars: list[str]) -> str:

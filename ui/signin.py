@@ -46,6 +46,8 @@ from workstation.accounts import (
 )
 from workstation.store.errors import CaseFileError
 
+from .dialog_parts import ok_cancel, problem_label
+
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 
@@ -67,28 +69,6 @@ def _password_field(placeholder: str) -> QLineEdit:
     field.setEchoMode(QLineEdit.EchoMode.Password)
     field.setPlaceholderText(placeholder)
     return field
-
-
-def _ok_cancel(
-    dialog: QDialog, layout: QVBoxLayout, ok_text: str, accept: Callable[[], None]
-) -> tuple[QDialogButtonBox, QPushButton]:
-    """OK (named `ok_text`, running `accept`) and Cancel under a dialog's fields; the OK button."""
-    buttons = QDialogButtonBox(
-        QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-    )
-    ok = buttons.button(QDialogButtonBox.StandardButton.Ok)
-    ok.setText(ok_text)
-    buttons.accepted.connect(accept)
-    buttons.rejected.connect(dialog.reject)
-    layout.addWidget(buttons)
-    return buttons, ok
-
-
-def _problem_label() -> QLabel:
-    label = QLabel("")
-    label.setStyleSheet("color: #b00020")
-    label.setWordWrap(True)
-    return label
 
 
 class _PasswordCheck:
@@ -177,9 +157,9 @@ class AccountDialog(QDialog):
         form.addRow("密码", self.first)
         form.addRow("确认密码", self.second)
         layout.addLayout(form)
-        self.problem = _problem_label()
+        self.problem = problem_label()
         layout.addWidget(self.problem)
-        _ok_cancel(self, layout, "建立账号", self._create)
+        ok_cancel(self, layout, "建立账号", self._create)
 
     def _create(self) -> None:
         if self.first.text() != self.second.text():
@@ -213,9 +193,9 @@ class SignInDialog(QDialog):
         self.password_field = _password_field("密码")
         form.addRow("密码", self.password_field)
         layout.addLayout(form)
-        self.problem = _problem_label()
+        self.problem = problem_label()
         layout.addWidget(self.problem)
-        buttons, self.sign_in_button = _ok_cancel(self, layout, "登录", self._sign_in)
+        buttons, self.sign_in_button = ok_cancel(self, layout, "登录", self._sign_in)
         self.new_account_button = buttons.addButton(
             "新建账号…", QDialogButtonBox.ButtonRole.ActionRole
         )
@@ -286,9 +266,9 @@ class ChangePasswordDialog(QDialog):
         form.addRow("新密码", self.first)
         form.addRow("确认新密码", self.second)
         layout.addLayout(form)
-        self.problem = _problem_label()
+        self.problem = problem_label()
         layout.addWidget(self.problem)
-        _, self.change_button = _ok_cancel(self, layout, "修改密码", self._change)
+        _, self.change_button = ok_cancel(self, layout, "修改密码", self._change)
         self.checker = _PasswordCheck(accounts, self.problem, self.change_button, self)
         self.rewrapped = False
         self.current.setFocus()
@@ -390,7 +370,7 @@ class UnlockDialog(QDialog):
         layout.addWidget(text)
         self.password = _password_field("密码")
         layout.addWidget(self.password)
-        self.problem = _problem_label()
+        self.problem = problem_label()
         layout.addWidget(self.problem)
         row = QHBoxLayout()
         self.switch_button = QPushButton("切换用户")

@@ -274,7 +274,8 @@ def _passphrase_wrap(key: bytes, file_id: str, passphrase: str) -> dict[str, Any
     return {"kdf": "scrypt", **SCRYPT, "salt": _b64(salt), **_wrap(kek, key, file_id, "passphrase")}
 
 
-def _check_passphrase(passphrase: str) -> None:
+def check_passphrase(passphrase: str) -> None:
+    """The rule for a new passphrase; KeyProblem (in Chinese) if it is not met."""
     if len(passphrase) < MIN_PASSPHRASE:
         raise KeyProblem(
             f"口令太短：至少 {MIN_PASSPHRASE} 个字符。",
@@ -326,7 +327,7 @@ def setup(case_file: Path, *, passphrase: str | None = None) -> Setup:
                 f"命令行使用时可设置环境变量 {PASSPHRASE_ENV}。",
                 "setup: no keyring and no passphrase",
             )
-        _check_passphrase(passphrase)
+        check_passphrase(passphrase)
         wrapped["passphrase"] = _passphrase_wrap(key, file_id, passphrase)
     _write_sidecar(
         case_file,
@@ -471,7 +472,7 @@ def begin_passphrase_change(case_file: Path, old: str, new: str) -> bool:
     opened = _unwrap_passphrase(case_file, data, old)
     if opened is None:
         return False
-    _check_passphrase(new)
+    check_passphrase(new)
     which, key = opened
     wrapped = dict(data["wrapped"])
     wrapped[PREVIOUS_WRAP] = wrapped[which]
@@ -549,7 +550,7 @@ def _keep_key(
                 "本机没有系统钥匙串，请为这份案件数据设定一个新口令（至少 8 个字符）。",
                 "recover: no keyring and no new passphrase",
             )
-        _check_passphrase(new_passphrase)
+        check_passphrase(new_passphrase)
         wrapped["passphrase"] = _passphrase_wrap(key, file_id, new_passphrase)
         mode = "passphrase"
     _write_sidecar(case_file, {**data, "mode": mode, "wrapped": wrapped})
