@@ -19,12 +19,14 @@ the cursor the ordinary way, with its retries and its messages. The helper never
 file; it stops when the sync ends, is cancelled, or its parent dies.
 """
 
+import contextlib
 import json
 import logging
 import multiprocessing
+import os
 import queue
 import sqlite3
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import astuple, dataclass
 from typing import Any
@@ -298,8 +300,12 @@ def _helper(base_url: str, token: str, since: int, limit: int, pages: Any, heads
     try:
         _fetch_and_prepare(base_url, token, since, limit, send, _Chains(heads, alive))
     finally:
-        if not alive():  # nobody reads what is still queued: exit without flushing it
+        if not alive():
+            # The sync was killed: nobody reads what is still queued, and a fetch still in
+            # flight (up to its 30 s timeout) is of no use. Exit now, without flushing the queue
+            # or waiting for the fetching thread, as interpreter shutdown would.
             pages.cancel_join_thread()
+            os._exit(0)
 
 
 def _fetch_and_prepare(
@@ -312,6 +318,7 @@ def _fetch_and_prepare(
 ) -> None:
     import httpx
 
+    fetcher = ThreadPoolExecutor(max_workers=1)
     with (
         httpx.Client(
             base_url=base_url,
@@ -320,7 +327,7 @@ def _fetch_and_prepare(
             verify=tls.verify_for(base_url),
             follow_redirects=False,
         ) as client,
-        ThreadPoolExecutor(max_workers=1) as fetcher,
+        _shut_down_after(fetcher, chains),
     ):
 
         def fetch(cursor: int) -> tuple[list[Any], int, bool]:
@@ -347,6 +354,15 @@ def _fetch_and_prepare(
             since = after
 
 
+@contextlib.contextmanager
+def _shut_down_after(fetcher: ThreadPoolExecutor, chains: "_Chains") -> Iterator[None]:
+    """The fetching thread is waited for only while the sync still runs (see _helper)."""
+    try:
+        yield
+    finally:
+        fetcher.shutdown(wait=chains.writer_alive(), cancel_futures=True)
+
+
 class _Chains:
     """Where the journal's chain will end at each cursor, as far as the helper can tell: the end
     of the rows it chained itself, unless the writer has reported otherwise (a page it wrote the
@@ -360,6 +376,9 @@ class _Chains:
         self._expected: dict[int, str] = {}  # cursor -> end of the rows chained here
         self._reported: dict[int, str] = {}  # cursor -> end the writer reported
         self._astray = False
+
+    def writer_alive(self) -> bool:
+        return self._alive()
 
     def expect(self, cursor: int, head: str) -> None:
         self._expected[cursor] = head
