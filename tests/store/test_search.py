@@ -441,6 +441,7 @@ def test_migration_7_rebuilds_the_search_tables_contentless_and_search_still_fin
             conn.execute("CREATE VIRTUAL TABLE case_search USING fts5(body, tokenize='trigram')")
             conn.execute("CREATE VIRTUAL TABLE case_bigrams USING fts5(body, tokenize='unicode61')")
             search.rebuild_index(conn)
+            conn.execute("CREATE INDEX journal_server_seq ON journal(server_seq)")  # to m8
             conn.execute("PRAGMA user_version = 6")
         assert cf.conn.execute("SELECT count(body) FROM case_search").fetchone()[0] == 2
     with CaseFile.open(path) as cf:
@@ -452,6 +453,11 @@ def test_migration_7_rebuilds_the_search_tables_contentless_and_search_still_fin
             automerge = conn.execute(f"SELECT v FROM {table}_config WHERE k = 'automerge'")
             assert automerge.fetchone()[0] == 16
         assert conn.execute("SELECT count(body) FROM case_search").fetchone()[0] == 0
+        for table in ("case_search", "case_bigrams"):  # migration 8
+            hashsize = conn.execute(f"SELECT v FROM {table}_config WHERE k = 'hashsize'")
+            assert hashsize.fetchone()[0] == 8 << 20
+        indexes = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='index'")}
+        assert "journal_server_seq" not in indexes and "journal_unsynced" in indexes
         assert found(cf, "王五") == {a}
         assert found(cf, "欧阳娜") == {b}
         assert found(cf, "执12") == {a}
