@@ -45,9 +45,9 @@ def counted(monkeypatch: pytest.MonkeyPatch) -> dict[str, int]:
         journal._append_journal,
     )
 
-    def apply_prepared(conn, page):
+    def apply_prepared(conn, page, entries):
         counts["prepared"] += isinstance(page, prefetch.PreparedPage)
-        return prepared(conn, page)
+        return prepared(conn, page, entries)
 
     def apply_ordinarily(conn, changes):
         counts["ordinary"] += 1
@@ -125,6 +125,34 @@ def test_pages_of_edits_made_elsewhere_are_applied_the_ordinary_way(
     report = sync(a, server)
     assert report.pulled == 120
     assert counted["ordinary"] >= 1  # pages of updates are not prepared as new records
+    assert_converged(server, a, b)
+
+
+def test_edits_later_in_the_same_transaction_reach_the_search_index(
+    server: Server, tmp_path: Path, small_pages: None, counted: dict[str, int]
+) -> None:
+    """A first sync whose transaction holds pages of new cases and then a page changing their
+    notes: the prepared pages' search entries wait for the end of the transaction, so they are
+    written before the ordinary page indexes the edited cases again, and search finds the new
+    notes, not the old."""
+    admin.load_demo(server.db, cases=60, seed=14, court=COURT, officer_username="zhang")
+    b = laptop(tmp_path, "b", server)
+    sync(b, server)
+    ids = [r[0] for r in b.conn.execute("SELECT id FROM cases ORDER BY n")]
+    for i, case_id in enumerate(ids[:30]):
+        b.save([Edit("case", {"notes": f"改后备注{i:03d}"}, case_id)])
+    sync(b, server)
+    counted.update(prepared=0, ordinary=0)
+    a = laptop(tmp_path, "a", server)
+    report = sync(a, server)
+    # the first page is the client's; the helper's pages after it fit in one transaction
+    assert 2 * PAGE < report.pulled <= (1 + prefetch.PAGES_PER_TRANSACTION) * PAGE
+    assert counted["prepared"] >= 1 and counted["ordinary"] >= 1
+    n = dict(a.conn.execute("SELECT id, n FROM cases"))
+    assert sorted(_found(a, "改后备注")) == sorted(n[case_id] for case_id in ids[:30])
+    assert _found(a, "改后备注007") == [n[ids[7]]]
+    with _one_change_at_a_time(a, tmp_path / "c" / "casefile.sqlite3") as alone:
+        assert fingerprint(a) == fingerprint(alone)
     assert_converged(server, a, b)
 
 
