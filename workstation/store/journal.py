@@ -21,7 +21,7 @@ from .errors import ChangeRefused
 from .records import (
     RECORD_TYPES,
     RecordType,
-    check_value,
+    check_values,
     digest_versions,
     record_digest,
     record_type,
@@ -106,7 +106,7 @@ def apply_changes(
     With `check_base`, a change whose base versions differ from the fields' current versions is
     refused (someone else changed the field since the officer saw it). Replay and pulled server
     changes, which the server has already ordered, pass `check_base=False`. `values_checked`:
-    the field values already went through records.check_value (sync.protocol.change_from_wire
+    the field values already went through records.check_values (sync.protocol.change_from_wire
     does it for everything that comes off the wire).
     """
     changes = list(changes)
@@ -117,11 +117,7 @@ def apply_changes(
     running = _load_summary(conn)  # kept up to date here when the file keeps one
     for ch in changes:
         rt = record_type(ch.record_type)
-        checked = (
-            ch.fields
-            if values_checked
-            else {k: check_value(rt, k, v) for k, v in ch.fields.items()}
-        )
+        checked = ch.fields if values_checked else check_values(rt, ch.fields)
         values = {k: v for k, v in checked.items() if k not in ch.skipped}
         # A change whose base is all None was made against no record: it creates one.
         inserted = False
@@ -355,11 +351,7 @@ def _insert_new_records(
     existing_cases = existing_ids(conn, "cases", [r for r in set(refs) if isinstance(r, str)])
     for ch in changes:
         rt = RECORD_TYPES[ch.record_type]
-        values = (
-            ch.fields
-            if values_checked
-            else {k: check_value(rt, k, v) for k, v in ch.fields.items()}
-        )
+        values = ch.fields if values_checked else check_values(rt, ch.fields)
         missing = [k for k in rt.required if values.get(k) in (None, "")]
         if missing:
             raise ChangeRefused(

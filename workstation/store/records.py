@@ -423,6 +423,77 @@ def check_value(rt: RecordType, name: str, value: Any) -> Any:
     return value
 
 
+def check_values(
+    rt: RecordType, fields: dict[str, Any], *, strings_storable: bool = False
+) -> dict[str, Any]:
+    """`fields` if check_value accepts every one of them; else check_value's refusal.
+
+    The same rules, each field's compiled once (`_accepts`): a first sync checks two million
+    values, and check_value's walk through the kinds took a quarter of the time of reading a
+    page. `strings_storable`: every string is known to be `storable` (a page whose text shows
+    it, sync/protocol.py), so none is encoded again to see."""
+    accepts = _accepts(rt.name, strings_storable)
+    for name, value in fields.items():
+        ok = accepts.get(name)
+        if ok is None or not ok(value):
+            check_value(rt, name, value)  # raises, saying why
+    return fields
+
+
+@functools.cache
+def _accepts(record_type_name: str, strings_storable: bool) -> dict[str, Callable[[Any], bool]]:
+    """For each field of the record type, a function saying whether check_value accepts a value
+    (a test compares the two on many values). A False sends the value to check_value."""
+    rt = RECORD_TYPES[record_type_name]
+    out = {}
+    for f in rt.fields:
+        ok = _acceptor(f, strings_storable)
+        if f.kind in (MONEY, INT, FLAG) or f.name in rt.required or f.default is not None:
+            out[f.name] = ok  # None refused
+        else:
+            out[f.name] = functools.partial(_none_or, ok)
+    return out
+
+
+def _acceptor(f: Field, strings_storable: bool) -> Callable[[Any], bool]:
+    """Whether check_value accepts a value other than None for the field `f`."""
+    top = MAX_FEN if f.kind == MONEY else MAX_INT
+
+    def number(v: Any) -> bool:
+        return type(v) is int and 0 <= v <= top
+
+    def flag(v: Any) -> bool:
+        return type(v) is int and (v == 0 or v == 1)
+
+    def iso_date(v: Any) -> bool:
+        return type(v) is str and len(v) == 10 and _iso_date(v)
+
+    choices = frozenset(f.allowed()) if not callable(f.choices) else None
+
+    def enum(v: Any) -> bool:
+        return type(v) is str and v in (choices if choices is not None else f.allowed())
+
+    def ref(v: Any) -> bool:
+        return type(v) is str and v != "" and (strings_storable or storable(v))
+
+    def text(v: Any) -> bool:
+        return type(v) is str and (strings_storable or storable(v))
+
+    by_kind = {MONEY: number, INT: number, FLAG: flag, DATE: iso_date, ENUM: enum, REF: ref}
+    return by_kind.get(f.kind, text)
+
+
+def _none_or(ok: Callable[[Any], bool], v: Any) -> bool:
+    return v is None or ok(v)
+
+
+def _iso_date(text: str) -> bool:
+    try:
+        return date.fromisoformat(text).isoformat() == text
+    except ValueError:
+        return False
+
+
 def storable(text: str) -> bool:
     """Whether a string can be kept and synced: UTF-8 (no lone surrogate, which JSON can carry)
     and no NUL (PostgreSQL's text refuses it)."""
