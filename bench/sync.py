@@ -27,9 +27,6 @@ import keyring
 from keyring.backend import KeyringBackend
 
 from bench.common import machine
-from central import admin
-from central.db import Database
-from central.testing import start_server_process
 from workstation.store.casefile import CaseFile, Edit
 from workstation.sync import protocol
 from workstation.sync.client import HttpTransport, SyncClient
@@ -113,6 +110,13 @@ def edits(cf: CaseFile, n: int, rng: random.Random) -> None:
 
 
 def main() -> None:
+    # The server's modules are imported here, not at the top: the sync's helper process (spawned)
+    # imports this main module again, as it imports the program's, and should not pay for
+    # FastAPI and SQLAlchemy (a second of its CPU) where the program's helper does not.
+    from central import admin
+    from central.db import Database
+    from central.testing import start_server_process
+
     parser = argparse.ArgumentParser()
     parser.add_argument("--cases", type=int, default=50_000)
     parser.add_argument("--db", help="server database URL (default: a SQLite file)")
