@@ -133,3 +133,39 @@ def test_new_record_digest_is_the_record_digest_of_a_new_record() -> None:
         assert new_record_digest(rt, rid, cid) == record_digest(
             rt.name, rid, digest_versions(cid, {})
         )
+
+
+def _utf8(value: object) -> object:
+    return value.encode() if isinstance(value, str) else value
+
+
+@pytest.mark.parametrize("chain_guess", ["right", "wrong", "none"])
+def test_rows_with_text_as_utf8_bytes_are_written_as_text(tmp_path: Path, chain_guess: str) -> None:
+    """A sync helper sends a page's largest texts as UTF-8 bytes (sync/prefetch.py): the file
+    ends as with text, every column stored as TEXT, whether the rows' chain values are kept
+    (the guess was right), recomputed (wrong) or computed here (none). Here all the text but
+    the ids is sent as bytes."""
+    changes = [
+        replace(ch, origin="server", server_seq=i) for i, ch in enumerate(_demo_changes(30), 1)
+    ]
+    with _file(tmp_path / "text.sqlite3") as text, _file(tmp_path / "bytes.sqlite3") as sent:
+        start = {"right": journal.chain_heads(text.conn)[0], "wrong": "0" * 64, "none": None}
+        rows = journal.new_record_rows(changes, chain_from=start[chain_guess])
+        as_bytes = replace(
+            rows,
+            journal=[(r[0], *map(_utf8, r[1:])) for r in rows.journal],
+            state={n: [(r[0], *map(_utf8, r[1:])) for r in t] for n, t in rows.state.items()},
+        )
+        with sent.transaction() as conn:
+            journal.write_new_records(conn, as_bytes)
+        for ch in changes:
+            text.apply([ch], check_base=False)
+        written, applied = fingerprint(sent), fingerprint(text)
+        assert written["state"] == applied["state"]  # (searching is the caller's to index)
+        assert written["journal"] == applied["journal"]
+        for table in ("journal", "cases", "parties"):
+            columns = [r[1] for r in sent.conn.execute(f"PRAGMA table_info({table})")]
+            for column in columns:
+                kinds = sent.conn.execute(f"SELECT DISTINCT typeof({column}) FROM {table}")
+                assert "blob" not in {k for (k,) in kinds}, (table, column)
+        assert verify(sent.conn).ok

@@ -187,16 +187,20 @@ def case_entry(
 
 def insert_entries(conn: sqlite3.Connection, entries: Iterable[Entry]) -> None:
     """Insert the search entries of cases that have none (inside the caller's transaction).
-    Give them in ascending rowid: see index_cases."""
+    Give them in ascending rowid: see index_cases. Their texts may be given as UTF-8 bytes (as
+    a sync helper sends them: journal.write_new_records)."""
     entries = list(entries)
     conn.executemany(
-        "INSERT INTO case_search(rowid, body) VALUES (?, ?)", [(e[0], e[1]) for e in entries]
+        "INSERT INTO case_search(rowid, body) VALUES (?, CAST(? AS TEXT))",
+        [(e[0], e[1]) for e in entries],
     )
     conn.executemany(
-        "INSERT INTO case_bigrams(rowid, body) VALUES (?, ?)", [(e[0], e[2]) for e in entries]
+        "INSERT INTO case_bigrams(rowid, body) VALUES (?, CAST(? AS TEXT))",
+        [(e[0], e[2]) for e in entries],
     )
     conn.executemany(
-        "INSERT INTO case_index(n, applicants, debtors) VALUES (?, ?, ?)",
+        "INSERT INTO case_index(n, applicants, debtors) "
+        "VALUES (?, CAST(? AS TEXT), CAST(? AS TEXT))",
         [(e[0], e[3], e[4]) for e in entries],
     )
 

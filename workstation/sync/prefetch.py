@@ -28,7 +28,7 @@ import queue
 import sqlite3
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import astuple, dataclass
+from dataclasses import astuple, dataclass, replace
 from typing import Any
 
 from ..store import journal, search
@@ -57,7 +57,8 @@ class PreparedPage:
     # those of them whose search entry the page changes (it adds parties to them)
     cases_to_index: list[str]
     # search entries of the cases the page makes, by case id: (body, pairs, applicants, debtors)
-    entries: dict[str, tuple[str, str, str, str]]
+    # (text given as UTF-8 bytes where not ASCII, as in `rows`: see _utf8)
+    entries: dict[str, tuple[str | bytes, ...]]
 
 
 # -- both processes -------------------------------------------------------------------------------
@@ -99,7 +100,25 @@ def prepare_page(changes: Sequence[Change], chain_from: str | None) -> PreparedP
     if len({ch.change_id for ch in changes}) != len(changes):
         return [astuple(ch) for ch in changes]
     rows = journal.new_record_rows(changes, chain_from=chain_from)
-    return PreparedPage(rows, list(cases_named), list(cases_to_index), _entries(rows))
+    entries = _utf8_entries(_entries(rows))
+    return PreparedPage(_utf8(rows), list(cases_named), list(cases_to_index), entries)
+
+
+# The largest texts of a page go to the writing process as UTF-8 bytes: the journal's fields and
+# the search bodies, two thirds of the page's text. The pipe carries bytes as they are and
+# SQLite takes them as they are (journal.write_new_records), where text is encoded here to be
+# sent, decoded there, and encoded again to be bound (0.6 s of the writing process in a
+# 50,000-case first sync, for 0.15 s here).
+
+
+def _utf8(rows: NewRecordRows) -> NewRecordRows:
+    return replace(rows, journal=[(*r[:3], r[3].encode(), *r[4:]) for r in rows.journal])
+
+
+def _utf8_entries(
+    entries: dict[str, tuple[str, str, str, str]],
+) -> dict[str, tuple[str | bytes, ...]]:
+    return {case_id: (e[0].encode(), e[1].encode(), e[2], e[3]) for case_id, e in entries.items()}
 
 
 def _entries(rows: NewRecordRows) -> dict[str, tuple[str, str, str, str]]:
@@ -155,7 +174,8 @@ def apply_prepared(
         or len(journal.existing_ids(conn, "cases", page.cases_named)) != len(page.cases_named)
     ):
         entries.write(conn)
-        return _apply_ordinarily(conn, [journal.change_from_row(row) for row in rows.journal])
+        changes = [journal.change_from_row(journal.as_text(row)) for row in rows.journal]
+        return _apply_ordinarily(conn, changes)
     (before,) = conn.execute("SELECT coalesce(max(n), 0) FROM cases").fetchone()
     journal.write_new_records(conn, rows)
     entries.add(conn, before, page)
