@@ -56,8 +56,8 @@ class PreparedPage:
     cases_named: list[str]
     # those of them whose search entry the page changes (it adds parties to them)
     cases_to_index: list[str]
-    # search entries of the cases the page makes, by case id: (body, pairs, applicants, debtors)
-    # (text given as UTF-8 bytes where not ASCII, as in `rows`: see _utf8)
+    # search entries of the cases the page makes, by case id: (body, pairs, applicants, debtors),
+    # the two bodies as UTF-8 bytes (see _utf8)
     entries: dict[str, tuple[str | bytes, ...]]
 
 
@@ -105,10 +105,10 @@ def prepare_page(changes: Sequence[Change], chain_from: str | None) -> PreparedP
 
 
 # The largest texts of a page go to the writing process as UTF-8 bytes: the journal's fields and
-# the search bodies, two thirds of the page's text. The pipe carries bytes as they are and
-# SQLite takes them as they are (journal.write_new_records), where text is encoded here to be
-# sent, decoded there, and encoded again to be bound (0.6 s of the writing process in a
-# 50,000-case first sync, for 0.15 s here).
+# the two search bodies, most of the page's text. The pipe carries bytes as they are and SQLite
+# takes them as they are (journal.write_new_records), where text was encoded here to be sent,
+# decoded there and encoded again to be bound. The writing process is the one the others wait
+# for; this one has time to spare once it is ahead.
 
 
 def _utf8(rows: NewRecordRows) -> NewRecordRows:
