@@ -111,8 +111,8 @@ def index_cases(
 CHUNK = 500
 
 # A case's search entry as the tables take it: (cases.n, case_search body, case_bigrams body,
-# applicants, debtors).
-Entry = tuple[int, str, str, str, str]
+# applicants, debtors); a sync helper sends the two bodies as UTF-8 bytes (insert_entries).
+Entry = tuple[int, str | bytes, str | bytes, str, str]
 
 
 def entries(conn: sqlite3.Connection, case_ids: Iterable[str]) -> list[Entry]:
