@@ -3,6 +3,7 @@
 page the helper cannot prepare goes the ordinary way, and wherever the helper stops (a refused
 token, cancel, a kill) the sync goes on or resumes from the cursor."""
 
+import gc
 import multiprocessing
 import os
 import random
@@ -77,6 +78,7 @@ def test_first_sync_prepared_by_the_helper_ends_as_each_change_applied_alone(
     cf = laptop(tmp_path, "a", server)
     report = sync(cf, server)
     assert report.pulled > 1000 and not report.recovered
+    assert gc.isenabled()  # paused only while the pages arrived
     pages = -(-report.pulled // PAGE)
     # every page after the first prepared by the helper and written as it was prepared, its
     # journal chain values included (only the first page was chained here)

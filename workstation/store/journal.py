@@ -426,9 +426,9 @@ def write_new_records(conn: sqlite3.Connection, rows: NewRecordRows) -> None:
     are kept only if the journal still ends where they start from.
 
     Text in the rows may be given as its UTF-8 bytes, as a sync helper sends a page's text to the
-    writing process (sync/prefetch.py): the text columns take it as text (a cast, which costs
-    nothing), and the bytes go from the helper's pipe to SQLite without being decoded and
-    encoded again on the way (a second of a 50,000-case first sync)."""
+    writing process (sync/prefetch.py): the text columns take it as text (a cast), and the
+    bytes go from the helper's pipe to SQLite without being decoded and encoded again on the
+    way."""
     for name, table_rows in rows.state.items():
         conn.executemany(_insert_state(name), table_rows)
     running = _load_summary(conn)

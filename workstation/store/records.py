@@ -394,7 +394,7 @@ def check_value(rt: RecordType, name: str, value: Any) -> Any:
     if f is None:
         raise unknown_field(rt, name)
     if value is None:
-        if f.kind in (MONEY, INT, FLAG) or name in rt.required or f.default is not None:
+        if _none_refused(rt, f):
             raise ChangeRefused(
                 f"字段“{name}”的值不合规定：不能为空，未保存。", f"{rt.name}.{name} cannot be None"
             )
@@ -423,6 +423,11 @@ def check_value(rt: RecordType, name: str, value: Any) -> Any:
     return value
 
 
+def _none_refused(rt: RecordType, f: Field) -> bool:
+    """Whether the field refuses None: a number or a flag, a required field, one with a default."""
+    return f.kind in (MONEY, INT, FLAG) or f.name in rt.required or f.default is not None
+
+
 def check_values(
     rt: RecordType, fields: dict[str, Any], *, strings_storable: bool = False
 ) -> dict[str, Any]:
@@ -448,8 +453,8 @@ def _accepts(record_type_name: str, strings_storable: bool) -> dict[str, Callabl
     out = {}
     for f in rt.fields:
         ok = _acceptor(f, strings_storable)
-        if f.kind in (MONEY, INT, FLAG) or f.name in rt.required or f.default is not None:
-            out[f.name] = ok  # None refused
+        if _none_refused(rt, f):
+            out[f.name] = ok
         else:
             out[f.name] = functools.partial(_none_or, ok)
     return out

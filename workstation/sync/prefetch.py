@@ -280,23 +280,6 @@ class PageHelper:
             q.close()
 
 
-def pull_pages(
-    target: Any,
-    helper: PageHelper,
-    since: int,
-    check_cancel: Callable[[], None],
-    written: Callable[[int, PullOutcome], None],
-) -> Page:
-    """Write the helper's pages into the case file `target` from the cursor `since` on, each
-    with the cursor after it, PAGES_PER_TRANSACTION to a transaction (a commit costs about as
-    much as writing a tenth of a page). `written(changes applied, outcome)` after each page is
-    committed. Returns the last page, or the stopped one where the helper ended: the caller
-    goes on from there. A cancel (whatever `check_cancel` raises) while a transaction waits for
-    its next page commits the pages before it first."""
-    with _cycles_uncollected():
-        return _pull_pages(target, helper, since, check_cancel, written)
-
-
 @contextlib.contextmanager
 def _cycles_uncollected() -> Iterator[None]:
     """Python's cycle collector paused: the pages' rows are millions of new objects, none in a
@@ -312,13 +295,20 @@ def _cycles_uncollected() -> Iterator[None]:
             gc.enable()
 
 
-def _pull_pages(
+@_cycles_uncollected()
+def pull_pages(
     target: Any,
     helper: PageHelper,
     since: int,
     check_cancel: Callable[[], None],
     written: Callable[[int, PullOutcome], None],
 ) -> Page:
+    """Write the helper's pages into the case file `target` from the cursor `since` on, each
+    with the cursor after it, PAGES_PER_TRANSACTION to a transaction (a commit costs about as
+    much as writing a tenth of a page). `written(changes applied, outcome)` after each page is
+    committed. Returns the last page, or the stopped one where the helper ended: the caller
+    goes on from there. A cancel (whatever `check_cancel` raises) while a transaction waits for
+    its next page commits the pages before it first."""
     helper.written(since, journal.chain_heads(target.conn)[0])
     cancelled: BaseException | None = None
     while True:
